@@ -1,0 +1,57 @@
+//! The analysis behind `cargo appstract-lint`.
+//!
+//! Two entry points, matching the tool's data flow:
+//! 1. [`analyze_file`] runs once per file, on any thread: it parses the text and builds the file's
+//!    part of the semantic model ([`FileModel`], plain `Send` data) and the `mod` items to follow.
+//! 2. [`check_crate`] runs once per crate on all of its file models: it builds the crate index and
+//!    call graph and runs every lint, returning each file's diagnostics.
+//!
+//! Nothing here does I/O, and no syn tree leaves the thread that parsed it.
+
+pub mod diagnostic;
+pub mod lint;
+pub mod model;
+pub mod rules;
+
+pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
+pub use lint::{Lint, LintLevels};
+pub use model::{CrateInfo, CrateKind, Dependency, FileModel, ModDecl};
+pub use rules::{find_lint, LINTS};
+
+/// Tool codes that are not lints: they cannot be allowed and always report at error level.
+pub const SYNTAX_ERROR: &str = "syntax_error";
+
+/// What the driver hands over for one file.
+pub struct FileInput<'a> {
+    /// The path as it is shown to the user.
+    pub path: &'a str,
+    pub source: &'a str,
+    /// Module path inside the crate: empty for the crate root, `["net", "tcp"]` for `crate::net::tcp`.
+    pub module_path: &'a [String],
+}
+
+/// The result of [`analyze_file`].
+pub struct FileAnalysis {
+    pub model: FileModel,
+    /// `mod name;` items, for the driver to find and analyse their files.
+    pub modules: Vec<ModDecl>,
+    /// Findings known from this file alone (a syntax error).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one file and builds its model. Never panics on any input text.
+///
+/// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
+pub fn analyze_file(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
+    model::build::analyze(krate, input)
+}
+
+/// Runs every lint over a crate's files. Returns one list of diagnostics per file, in the order
+/// of `files`, each sorted by position.
+pub fn check_crate(
+    krate: &CrateInfo,
+    files: &[FileModel],
+    levels: &LintLevels,
+) -> Vec<Vec<Diagnostic>> {
+    rules::check_crate(krate, files, levels)
+}

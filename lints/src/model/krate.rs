@@ -1,0 +1,1 @@
+//! The crate index and call graph.

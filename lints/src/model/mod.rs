@@ -1,0 +1,329 @@
+//! The semantic model: what a syn tree says about runtimes, tasks and async contexts, as plain
+//! data. [`build`] makes a [`FileModel`] from one file in one walk; [`krate`] joins the files of a
+//! crate into an index and a call graph and answers the questions rules ask ([`krate::CrateModel`]).
+
+pub mod build;
+pub mod krate;
+pub mod macros;
+pub mod paths;
+pub mod scope;
+pub mod types;
+
+use std::ops::Range;
+pub use types::{Flavor, Prov, Ty};
+
+/// What the driver knows about the crate a file belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct CrateInfo {
+    pub name: String,
+    pub kind: CrateKind,
+    /// Dependencies as written in Cargo.toml; empty when no manifest is known.
+    pub dependencies: Vec<Dependency>,
+    /// Extra runtime-entry attributes from the configuration, e.g. `my_rt::main`.
+    pub entry_attributes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CrateKind {
+    Lib,
+    Bin,
+    Test,
+    Example,
+    Bench,
+    BuildScript,
+    /// A file given on the command line that belongs to no known target.
+    #[default]
+    Loose,
+}
+
+impl CrateKind {
+    /// Whether the crate's root `fn main` is a program's entry point.
+    pub fn has_main(self) -> bool {
+        !matches!(self, CrateKind::Lib | CrateKind::Test)
+    }
+}
+
+/// A dependency: the name code uses for it and the package it is (`rt = { package = "tokio" }`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    pub name: String,
+    pub package: String,
+}
+
+/// A `mod name;` item whose file the driver finds as rustc does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModDecl {
+    pub name: String,
+    /// The `#[path = "..."]` attribute, if any.
+    pub path_attr: Option<String>,
+    /// Inline modules around the item, outermost first, with their `#[path]` attributes:
+    /// `mod a { mod b; }` declares `b` with parents `[("a", None)]`.
+    pub inline_parents: Vec<(String, Option<String>)>,
+    pub range: Range<usize>,
+}
+
+pub type CtxId = usize;
+pub type FnId = usize;
+pub type CallId = usize;
+pub type BindingId = usize;
+
+/// A place where code runs: a fn body, a closure, an async block. Contexts nest.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub kind: CtxKind,
+    pub parent: Option<CtxId>,
+    pub range: Range<usize>,
+    /// The fn item whose body this context is in.
+    pub fn_id: Option<FnId>,
+    /// The call this closure or async block is passed to, directly (through `&`, parentheses,
+    /// `Box::pin`), with the argument index; `usize::MAX` marks the receiver.
+    pub arg_of: Option<(CallId, usize)>,
+    /// The closure is called where it is written (`(|| ..)()`).
+    pub called_in_place: bool,
+    /// The async block is awaited where it is written (`async { .. }.await`).
+    pub awaited_in_place: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CtxKind {
+    /// Outside any body: a `const` or `static` initializer.
+    Item,
+    /// A fn item's body.
+    Fn,
+    AsyncBlock,
+    Closure { is_async: bool },
+}
+
+/// The runtime-entry attribute of a fn (`#[tokio::main]`, `#[tokio::test]`, `#[actix_web::main]`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The attribute's canonical path, e.g. `tokio::main`.
+    pub attr: String,
+    pub flavor: Flavor,
+    pub is_test: bool,
+    pub range: Range<usize>,
+}
+
+/// A fn item or method.
+#[derive(Clone, Debug)]
+pub struct FnDef {
+    pub name: String,
+    /// Canonical path in the crate: `crate::net::connect`, `crate::net::Conn::open`.
+    pub path: String,
+    /// The self type of the impl the fn is in (`crate::net::Conn`), if any.
+    pub impl_ty: Option<String>,
+    /// The trait the impl is for, or the trait that declares this default method.
+    pub trait_name: Option<String>,
+    pub is_async: bool,
+    pub is_pub: bool,
+    pub has_self: bool,
+    pub entry: Option<Entry>,
+    /// `#[test]` (std's, not a runtime entry).
+    pub is_test: bool,
+    /// The program's `fn main` (crate root of a binary, no entry attribute).
+    pub is_main: bool,
+    pub name_range: Range<usize>,
+    pub line: usize,
+    pub body: Option<CtxId>,
+    /// What the signature says it returns (after `impl`/`Result`/`Option`/`Arc` peeling).
+    pub ret: Prov,
+    /// Inside an unparsed macro or a nested fn: never a deny-level witness.
+    pub nested: bool,
+}
+
+/// How a name in a path resolves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Res {
+    /// A canonical path: `tokio::spawn`, `std::thread::spawn`, or `crate::a::b` inside the crate.
+    Path(String),
+    /// Candidates through glob imports of crate modules (`use super::*;`): first that exists wins.
+    Globs(Vec<String>),
+    Local(BindingId),
+    Unresolved,
+}
+
+impl Res {
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Res::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Callee {
+    /// `path(args)`.
+    Path { res: Res, text: String },
+    /// `receiver.name(args)`.
+    Method { name: String, receiver: Prov },
+}
+
+/// How the value of an expression is used by its parent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueUse {
+    /// An expression statement, `let _ = ..`, or `drop(..)` of it.
+    Discarded,
+    Bound(BindingId),
+    Awaited,
+    /// The receiver of a method call.
+    Receiver(CallId),
+    /// An argument of a call.
+    Arg(CallId),
+    /// The value of a body, `return`, or a `break` value.
+    Returned,
+    /// Part of a struct, tuple, array, field assignment, or anything else.
+    Other,
+}
+
+/// A call expression.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub callee: Callee,
+    pub ctx: CtxId,
+    pub range: Range<usize>,
+    /// Where the primary label goes: the method name to the end of the call, or the whole path call.
+    pub label_range: Range<usize>,
+    pub args: Vec<Range<usize>>,
+    /// For method calls: the receiver expression.
+    pub receiver_range: Option<Range<usize>>,
+    pub used_as: ValueUse,
+    /// The innermost call whose argument (or receiver) this call is inside, in the same context.
+    pub inside_arg_of: Option<CallId>,
+    /// Found by scanning an unparsed macro's tokens: never reported at deny level.
+    pub from_token_scan: bool,
+    /// Inside a loop body of its own context.
+    pub in_loop: bool,
+    /// The end of the block the call's statement is in.
+    pub block_end: usize,
+}
+
+/// A `let` binding, a pattern binding, or a fn parameter.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub name: String,
+    pub ctx: CtxId,
+    pub range: Range<usize>,
+    /// Where the binding goes out of scope (the end of its block or body).
+    pub scope_end: usize,
+    pub prov: Prov,
+    /// The call that produced the value, when the initializer is a call chain.
+    pub init_call: Option<CallId>,
+    pub is_param: bool,
+    pub uses: Vec<Use>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Use {
+    pub range: Range<usize>,
+    pub ctx: CtxId,
+    pub kind: UseKind,
+    /// Used through `&` or `&mut`.
+    pub by_ref: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UseKind {
+    /// `x.method(..)`: the call.
+    Receiver(CallId),
+    /// An argument of a call.
+    Arg(CallId),
+    Awaited,
+    Returned,
+    /// `let y = x;`
+    Rebound(BindingId),
+    /// Stored somewhere: a struct literal, a field or static assignment, a collection.
+    Stored,
+    /// Named inside an unparsed macro.
+    Macro,
+    /// A field access or anything else.
+    Other,
+}
+
+/// An `.await`.
+#[derive(Clone, Debug)]
+pub struct AwaitPoint {
+    pub ctx: CtxId,
+    pub range: Range<usize>,
+}
+
+/// A macro whose body could not be parsed as expressions; calls in it were found by token scan.
+#[derive(Clone, Debug)]
+pub struct MacroSite {
+    pub ctx: CtxId,
+    pub range: Range<usize>,
+    pub name: String,
+    /// The tokens contain `.await`.
+    pub has_await: bool,
+}
+
+/// A struct with the known types of its fields.
+#[derive(Clone, Debug)]
+pub struct StructDef {
+    pub path: String,
+    pub fields: Vec<(String, Prov)>,
+}
+
+/// A `static` (or `lazy_static!`, `thread_local!`) with its known type.
+#[derive(Clone, Debug)]
+pub struct StaticDef {
+    pub path: String,
+    pub prov: Prov,
+}
+
+/// A `use` item of a module (not one inside a fn body), for re-exports across files.
+#[derive(Clone, Debug)]
+pub struct UseDecl {
+    /// The path the item defines: `crate::a::name`.
+    pub path: String,
+    pub target: Res,
+}
+
+/// A glob `use` of a module (not one inside a fn body).
+#[derive(Clone, Debug)]
+pub struct GlobDecl {
+    pub module: String,
+    pub target: String,
+}
+
+/// Everything one file contributes to the crate model.
+#[derive(Clone, Debug, Default)]
+pub struct FileModel {
+    pub path: String,
+    pub module_path: Vec<String>,
+    pub parsed: bool,
+    pub ctxs: Vec<Ctx>,
+    pub fns: Vec<FnDef>,
+    pub calls: Vec<Call>,
+    pub bindings: Vec<Binding>,
+    pub awaits: Vec<AwaitPoint>,
+    pub macros: Vec<MacroSite>,
+    pub structs: Vec<StructDef>,
+    pub statics: Vec<StaticDef>,
+    pub uses: Vec<UseDecl>,
+    pub globs: Vec<GlobDecl>,
+    /// Names of the methods defined in this file's impls and traits.
+    pub method_names: Vec<String>,
+    /// Byte offsets where lines start, to name lines in notes about other files.
+    pub line_starts: Vec<usize>,
+}
+
+impl FileModel {
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+
+    /// Whether `inner` is `outer` or lies inside it.
+    pub fn ctx_within(&self, mut inner: CtxId, outer: CtxId) -> bool {
+        loop {
+            if inner == outer {
+                return true;
+            }
+            match self.ctxs[inner].parent {
+                Some(p) => inner = p,
+                None => return false,
+            }
+        }
+    }
+}
