@@ -55,3 +55,38 @@ pub fn check_crate(
 ) -> Vec<Vec<Diagnostic>> {
     rules::check_crate(krate, files, levels)
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Lints one source as a loose crate's root: `(code, line, level)` per finding.
+    pub fn lint(source: &str) -> Vec<(&'static str, usize, Level)> {
+        let krate = CrateInfo::default();
+        let analysis = analyze_file(
+            &krate,
+            FileInput {
+                path: "test.rs",
+                source,
+                module_path: &[],
+            },
+        );
+        let mut found: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    analysis.model.line_of(d.primary.range.start),
+                    d.level,
+                )
+            })
+            .collect();
+        let model = analysis.model;
+        let files = [model];
+        for d in &check_crate(&krate, &files, &LintLevels::default())[0] {
+            found.push((d.code, files[0].line_of(d.primary.range.start), d.level));
+        }
+        found
+    }
+}

@@ -1,26 +1,45 @@
-//! One walk over a file's syntax tree that builds its [`FileModel`].
+//! One walk over a file's syntax tree that builds its [`FileModel`]: contexts, fns, calls with
+//! resolved callees and receiver provenance, bindings with their uses, awaits and exits.
 
+use super::macros::{self, MacroBody};
+use super::scope::{ScopeKind, Scopes};
+use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
+use std::collections::HashMap;
+use syn::spanned::Spanned;
 
-pub fn analyze(_krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
+/// Recursion limit of the walk; deeper code is not modelled (the parser has its own limits).
+const MAX_DEPTH: usize = 600;
+
+pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
+    let source = input.source;
     let mut model = FileModel {
         path: input.path.to_string(),
         module_path: input.module_path.to_vec(),
-        line_starts: line_starts(input.source),
+        line_starts: line_starts(source),
         ..FileModel::default()
     };
+    let (base, text) = parsable_text(source);
     let mut diagnostics = Vec::new();
-    let modules = Vec::new();
-    match syn::parse_file(input.source) {
-        Ok(_file) => model.parsed = true,
+    let mut modules = Vec::new();
+    match syn::parse_str::<syn::File>(text) {
+        Ok(file) => {
+            model.parsed = true;
+            let mut builder = Builder::new(krate, source, base, model);
+            builder.file(&file);
+            modules = builder.modules;
+            model = builder.m;
+        }
         Err(err) => {
             let range = err.span().byte_range();
+            let start = (base + range.start).min(source.len());
+            let end = (base + range.end).clamp(start, source.len());
             diagnostics.push(Diagnostic::new(
                 SYNTAX_ERROR,
                 Level::Deny,
-                format!("{err}"),
-                Label::new(range, ""),
+                format!("this file does not parse: {err}"),
+                Label::new(start..end, err.to_string()),
             ));
         }
     }
@@ -31,8 +50,1468 @@ pub fn analyze(_krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
     }
 }
 
+/// The part of the source syn parses (after a BOM and a shebang line) and its byte offset.
+fn parsable_text(source: &str) -> (usize, &str) {
+    let mut base = 0;
+    if source.starts_with('\u{feff}') {
+        base = '\u{feff}'.len_utf8();
+    }
+    let rest = &source[base..];
+    if let Some(after) = rest.strip_prefix("#!") {
+        // `#![attr]` is an inner attribute, not a shebang.
+        if !after.trim_start().starts_with('[') {
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            base += line_end;
+        }
+    }
+    (base, &source[base..])
+}
+
 fn line_starts(source: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(source.match_indices('\n').map(|(i, _)| i + 1))
         .collect()
+}
+
+/// How an expression's value is used by its parent, while walking down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Parent {
+    Discard,
+    Bind(BindingId),
+    Await,
+    Receiver(CallId),
+    Arg(CallId, usize),
+    Return,
+    Stored,
+    Other,
+}
+
+struct Builder<'a> {
+    krate: &'a CrateInfo,
+    source: &'a str,
+    base: usize,
+    m: FileModel,
+    modules: Vec<ModDecl>,
+    scopes: Scopes,
+    /// Paths items get in the current scope: the module path, or a fn's path inside its body.
+    item_prefix: Vec<String>,
+    inline_mods: Vec<(String, Option<String>)>,
+    ctx: CtxId,
+    fn_id: Option<FnId>,
+    arg_of: Option<CallId>,
+    loop_depth: usize,
+    block_end: usize,
+    depth: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(krate: &'a CrateInfo, source: &'a str, base: usize, m: FileModel) -> Self {
+        let deps: HashMap<String, String> = krate
+            .dependencies
+            .iter()
+            .map(|d| (d.name.replace('-', "_"), d.package.replace('-', "_")))
+            .collect();
+        let module = module_path_string(&m.module_path);
+        Builder {
+            krate,
+            source,
+            base,
+            m,
+            modules: Vec::new(),
+            scopes: Scopes::new(deps),
+            item_prefix: vec![module],
+            inline_mods: Vec::new(),
+            ctx: 0,
+            fn_id: None,
+            arg_of: None,
+            loop_depth: 0,
+            block_end: source.len(),
+            depth: 0,
+        }
+    }
+
+    fn range<T: Spanned>(&self, node: &T) -> Range<usize> {
+        let r = node.span().byte_range();
+        let start = (self.base + r.start).min(self.source.len());
+        let end = (self.base + r.end).clamp(start, self.source.len());
+        start..end
+    }
+
+    fn text(&self, range: &Range<usize>) -> String {
+        self.source.get(range.clone()).unwrap_or("").to_string()
+    }
+
+    fn prefix(&self) -> &str {
+        self.item_prefix.last().map_or("crate", String::as_str)
+    }
+
+    fn new_ctx(
+        &mut self,
+        kind: CtxKind,
+        parent: Option<CtxId>,
+        range: Range<usize>,
+        head: Range<usize>,
+    ) -> CtxId {
+        self.m.ctxs.push(Ctx {
+            kind,
+            parent,
+            range,
+            head,
+            fn_id: self.fn_id,
+            arg_of: None,
+            called_in_place: false,
+            awaited_in_place: false,
+            is_move: false,
+            in_loop: self.loop_depth > 0,
+        });
+        self.m.ctxs.len() - 1
+    }
+
+    fn file(&mut self, file: &syn::File) {
+        let whole = 0..self.source.len();
+        self.ctx = self.new_ctx(CtxKind::Item, None, whole.clone(), whole);
+        let module = self.prefix().to_string();
+        self.scopes.push(ScopeKind::Module, Some(module));
+        self.items(&file.items, true);
+        self.scopes.pop();
+    }
+
+    // ----- items -----
+
+    /// Declares the names of `items` in the current scope, then walks them.
+    fn items(&mut self, items: &[syn::Item], module_level: bool) {
+        for item in items {
+            self.declare_item(item, module_level);
+        }
+        for item in items {
+            self.item(item);
+        }
+    }
+
+    fn declare_item(&mut self, item: &syn::Item, module_level: bool) {
+        let prefix = self.prefix().to_string();
+        let declare = |this: &mut Self, ident: &syn::Ident| {
+            let name = ident.to_string();
+            this.scopes.add_item(&name, format!("{prefix}::{name}"));
+        };
+        match item {
+            syn::Item::Fn(f) => declare(self, &f.sig.ident),
+            syn::Item::Struct(s) => declare(self, &s.ident),
+            syn::Item::Enum(e) => declare(self, &e.ident),
+            syn::Item::Union(u) => declare(self, &u.ident),
+            syn::Item::Static(s) => declare(self, &s.ident),
+            syn::Item::Const(c) => declare(self, &c.ident),
+            syn::Item::Mod(m) => declare(self, &m.ident),
+            syn::Item::Trait(t) => declare(self, &t.ident),
+            syn::Item::Type(t) => declare(self, &t.ident),
+            syn::Item::ExternCrate(e) => {
+                let name = e.rename.as_ref().map_or(&e.ident, |(_, r)| r).to_string();
+                let krate = e.ident.to_string();
+                if name != "_" {
+                    let krate = if krate == "self" {
+                        "crate".into()
+                    } else {
+                        krate
+                    };
+                    self.scopes.add_item(&name, krate);
+                }
+            }
+            syn::Item::Use(u) => {
+                let added = self.scopes.add_use(&u.tree, u.leading_colon.is_some());
+                if module_level {
+                    for (name, target) in added {
+                        if name == "*" {
+                            if let Res::Path(target) = target {
+                                self.m.globs.push(GlobDecl {
+                                    module: prefix.clone(),
+                                    target,
+                                });
+                            }
+                        } else {
+                            self.m.uses.push(UseDecl {
+                                path: format!("{prefix}::{name}"),
+                                target,
+                            });
+                        }
+                    }
+                }
+            }
+            syn::Item::Macro(m) => {
+                for (ident, _, _) in macros::static_items(&m.mac) {
+                    declare(self, &ident);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn item(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Fn(f) => {
+                let is_pub = matches!(f.vis, syn::Visibility::Public(_));
+                self.fn_item(&f.attrs, is_pub, &f.sig, Some(&f.block), None, None);
+            }
+            syn::Item::Impl(i) => self.impl_item(i),
+            syn::Item::Trait(t) => {
+                let trait_path = format!("{}::{}", self.prefix(), t.ident);
+                self.scopes.push_self_type(None);
+                for item in &t.items {
+                    if let syn::TraitItem::Fn(f) = item {
+                        self.m.method_names.push(f.sig.ident.to_string());
+                        if let Some(body) = &f.default {
+                            self.fn_item(
+                                &f.attrs,
+                                true,
+                                &f.sig,
+                                Some(body),
+                                None,
+                                Some(trait_path.clone()),
+                            );
+                        }
+                    }
+                }
+                self.scopes.pop_self_type();
+            }
+            syn::Item::Mod(m) => self.mod_item(m),
+            syn::Item::Struct(s) => {
+                let path = format!("{}::{}", self.prefix(), s.ident);
+                let fields = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let name = f.ident.as_ref().map_or(i.to_string(), |id| id.to_string());
+                        (name, self.ty_prov(&f.ty))
+                    })
+                    .collect();
+                self.m.structs.push(StructDef { path, fields });
+            }
+            syn::Item::Static(s) => {
+                let path = format!("{}::{}", self.prefix(), s.ident);
+                self.static_item(path, &s.ty, &s.expr);
+            }
+            syn::Item::Const(c) => {
+                let path = format!("{}::{}", self.prefix(), c.ident);
+                self.static_item(path, &c.ty, &c.expr);
+            }
+            syn::Item::Macro(m) => {
+                let statics = macros::static_items(&m.mac);
+                if statics.is_empty() {
+                    if m.ident.is_none() {
+                        self.macro_call(&m.mac, Parent::Discard);
+                    }
+                } else {
+                    for (ident, ty, init) in statics {
+                        let path = format!("{}::{}", self.prefix(), ident);
+                        self.static_item(path, &ty, &init);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn static_item(&mut self, path: String, ty: &syn::Type, init: &syn::Expr) {
+        let mut prov = self.ty_prov(ty);
+        if prov.is_unknown() {
+            prov = self.prov_of(init);
+        }
+        self.m.statics.push(StaticDef { path, prov });
+        let saved = self.ctx;
+        self.ctx = 0;
+        self.expr(init, Parent::Stored, false);
+        self.ctx = saved;
+    }
+
+    fn mod_item(&mut self, m: &syn::ItemMod) {
+        let name = m.ident.to_string();
+        let path_attr = path_attribute(&m.attrs);
+        match &m.content {
+            None => self.modules.push(ModDecl {
+                name,
+                path_attr,
+                inline_parents: self.inline_mods.clone(),
+                range: self.range(m),
+            }),
+            Some((_, items)) => {
+                let module = format!("{}::{}", self.prefix(), name);
+                self.inline_mods.push((name, path_attr));
+                self.item_prefix.push(module.clone());
+                self.scopes.push(ScopeKind::Module, Some(module));
+                self.items(items, true);
+                self.scopes.pop();
+                self.item_prefix.pop();
+                self.inline_mods.pop();
+            }
+        }
+    }
+
+    fn impl_item(&mut self, i: &syn::ItemImpl) {
+        let self_ty = self.type_path(&i.self_ty);
+        let trait_name = i.trait_.as_ref().and_then(|(_, path, _)| {
+            self.scopes
+                .resolve_type(path)
+                .path()
+                .map(str::to_string)
+                .or_else(|| path.segments.last().map(|s| s.ident.to_string()))
+        });
+        self.scopes.push_self_type(self_ty.clone());
+        for item in &i.items {
+            if let syn::ImplItem::Fn(f) = item {
+                self.m.method_names.push(f.sig.ident.to_string());
+                let is_pub = matches!(f.vis, syn::Visibility::Public(_)) || trait_name.is_some();
+                self.fn_item(
+                    &f.attrs,
+                    is_pub,
+                    &f.sig,
+                    Some(&f.block),
+                    Some(self_ty.clone().unwrap_or_else(|| "?".into())),
+                    trait_name.clone(),
+                );
+            }
+        }
+        self.scopes.pop_self_type();
+    }
+
+    /// The canonical path of a type (`crate::net::Conn`), without generics.
+    fn type_path(&self, ty: &syn::Type) -> Option<String> {
+        match ty {
+            syn::Type::Path(p) if p.qself.is_none() => match self.scopes.resolve_type(&p.path) {
+                Res::Path(path) => Some(path),
+                _ => Some(format!(
+                    "{}::{}",
+                    self.prefix(),
+                    p.path.segments.last()?.ident
+                )),
+            },
+            syn::Type::Reference(r) => self.type_path(&r.elem),
+            syn::Type::Paren(p) => self.type_path(&p.elem),
+            syn::Type::Group(g) => self.type_path(&g.elem),
+            _ => None,
+        }
+    }
+
+    fn fn_item(
+        &mut self,
+        attrs: &[syn::Attribute],
+        is_pub: bool,
+        sig: &syn::Signature,
+        body: Option<&syn::Block>,
+        impl_ty: Option<String>,
+        trait_name: Option<String>,
+    ) {
+        let name = sig.ident.to_string();
+        let path = match (&impl_ty, &trait_name) {
+            (Some(ty), _) => format!("{ty}::{name}"),
+            (None, Some(tr)) => format!("{tr}::{name}"),
+            (None, None) => format!("{}::{}", self.prefix(), name),
+        };
+        let entry = self.entry_attr(attrs);
+        let nested = self.fn_id.is_some();
+        let is_main = name == "main"
+            && self.m.module_path.is_empty()
+            && self.inline_mods.is_empty()
+            && impl_ty.is_none()
+            && trait_name.is_none()
+            && !nested
+            && entry.is_none()
+            && self.krate.kind.has_main();
+        let name_range = self.range(&sig.ident);
+        let fn_id = self.m.fns.len();
+        self.m.fns.push(FnDef {
+            name,
+            path: path.clone(),
+            impl_ty: impl_ty.clone(),
+            trait_name,
+            is_async: sig.asyncness.is_some(),
+            is_pub,
+            has_self: sig.receiver().is_some(),
+            is_test: entry.is_none() && has_test_attr(attrs),
+            entry,
+            is_main,
+            line: self.m.line_of(name_range.start),
+            name_range,
+            body: None,
+            ret: self.ret_prov(&sig.output),
+            nested,
+        });
+        let Some(body) = body else { return };
+
+        let saved = (
+            self.ctx,
+            self.fn_id,
+            self.arg_of.take(),
+            std::mem::take(&mut self.loop_depth),
+            self.block_end,
+        );
+        self.fn_id = Some(fn_id);
+        let body_range = self.range(body);
+        let head_start = sig
+            .asyncness
+            .as_ref()
+            .map_or(self.range(&sig.fn_token).start, |a| self.range(a).start);
+        let head = head_start..self.m.fns[fn_id].name_range.end;
+        self.ctx = self.new_ctx(CtxKind::Fn, None, body_range.clone(), head);
+        self.m.fns[fn_id].body = Some(self.ctx);
+        self.item_prefix.push(path);
+        self.scopes.push(ScopeKind::FnBody, None);
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(r) => {
+                    let prov = match &impl_ty {
+                        Some(ty) => Prov::Known(Ty::Crate(ty.clone())),
+                        None => Prov::Unknown,
+                    };
+                    let id = self.new_binding("self", self.range(r), body_range.end, prov, true);
+                    self.scopes.add_local("self", id);
+                }
+                syn::FnArg::Typed(t) => {
+                    let prov = self.ty_prov(&t.ty);
+                    let ids = self.pat_bindings(&t.pat, prov, body_range.end, true);
+                    self.add_locals(&ids);
+                }
+            }
+        }
+        self.block(body, Parent::Return);
+        self.scopes.pop();
+        self.item_prefix.pop();
+        (
+            self.ctx,
+            self.fn_id,
+            self.arg_of,
+            self.loop_depth,
+            self.block_end,
+        ) = saved;
+    }
+
+    /// A runtime-entry attribute (`#[tokio::main]`, ...), also inside `#[cfg_attr(.., ..)]`.
+    fn entry_attr(&self, attrs: &[syn::Attribute]) -> Option<Entry> {
+        for attr in attrs {
+            for meta in attr_metas(attr) {
+                let path = meta.path();
+                let resolved = match self.scopes.resolve_type(path) {
+                    Res::Path(p) => p,
+                    _ => path_text(path),
+                };
+                let (flavor, family, is_test) = match resolved.as_str() {
+                    "tokio::main" => (Flavor::MultiThread, Family::Tokio, false),
+                    "tokio::test" => (Flavor::CurrentThread, Family::Tokio, true),
+                    "actix_web::main" | "actix_rt::main" | "actix::main" => {
+                        (Flavor::Local, Family::Tokio, false)
+                    }
+                    "actix_web::test" | "actix_rt::test" | "actix::test" => {
+                        (Flavor::Local, Family::Tokio, true)
+                    }
+                    "async_std::main" => (Flavor::Unknown, Family::AsyncStd, false),
+                    "async_std::test" => (Flavor::Unknown, Family::AsyncStd, true),
+                    "smol_potat::main" | "smol_macros::main" => {
+                        (Flavor::Unknown, Family::Smol, false)
+                    }
+                    "smol_potat::test" | "smol_macros::test" => {
+                        (Flavor::Unknown, Family::Smol, true)
+                    }
+                    other => {
+                        let configured = self
+                            .krate
+                            .entry_attributes
+                            .iter()
+                            .any(|a| a == other || *a == path_text(path));
+                        if !configured {
+                            continue;
+                        }
+                        (Flavor::Unknown, Family::Unknown, other.ends_with("test"))
+                    }
+                };
+                let flavor = match flavor_argument(&meta) {
+                    Some(f) if family == Family::Tokio => f,
+                    _ => flavor,
+                };
+                return Some(Entry {
+                    attr: resolved,
+                    flavor,
+                    family,
+                    is_test,
+                    range: self.range(attr),
+                });
+            }
+        }
+        None
+    }
+
+    // ----- types -----
+
+    fn ret_prov(&self, output: &syn::ReturnType) -> Prov {
+        match output {
+            syn::ReturnType::Default => Prov::Unknown,
+            syn::ReturnType::Type(_, ty) => self.ty_prov(ty),
+        }
+    }
+
+    /// What a written type says about a value, peeling `&`, `Arc`, `Option`, `OnceLock`, ...
+    fn ty_prov(&self, ty: &syn::Type) -> Prov {
+        match ty {
+            syn::Type::Reference(r) => self.ty_prov(&r.elem),
+            syn::Type::Paren(p) => self.ty_prov(&p.elem),
+            syn::Type::Group(g) => self.ty_prov(&g.elem),
+            syn::Type::Tuple(t) => {
+                let parts: Vec<Option<Ty>> = t
+                    .elems
+                    .iter()
+                    .map(|e| match self.ty_prov(e) {
+                        Prov::Known(ty) => Some(ty),
+                        _ => None,
+                    })
+                    .collect();
+                if parts.iter().any(Option::is_some) {
+                    Prov::Known(Ty::Tuple(parts))
+                } else {
+                    Prov::Unknown
+                }
+            }
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let Res::Path(path) = self.scopes.resolve_type(&p.path) else {
+                    return Prov::Unknown;
+                };
+                if types::is_wrapper_type(&path) {
+                    let inner = p.path.segments.last().and_then(|s| match &s.arguments {
+                        syn::PathArguments::AngleBracketed(a) => {
+                            a.args.iter().find_map(|a| match a {
+                                syn::GenericArgument::Type(t) => Some(t),
+                                _ => None,
+                            })
+                        }
+                        _ => None,
+                    });
+                    return inner.map_or(Prov::Unknown, |t| self.ty_prov(t));
+                }
+                if let Some(lib) = types::lib_type(&path) {
+                    return Prov::Known(Ty::lib(lib));
+                }
+                if path.starts_with("crate::") {
+                    return Prov::Known(Ty::Crate(path));
+                }
+                Prov::Unknown
+            }
+            _ => Prov::Unknown,
+        }
+    }
+
+    /// The provenance of an expression's value, without walking it.
+    fn prov_of(&self, e: &syn::Expr) -> Prov {
+        match e {
+            syn::Expr::Paren(p) => self.prov_of(&p.expr),
+            syn::Expr::Group(g) => self.prov_of(&g.expr),
+            syn::Expr::Reference(r) => self.prov_of(&r.expr),
+            syn::Expr::Try(t) => self.prov_of(&t.expr),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.prov_of(&u.expr),
+            syn::Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => self.prov_of(tail),
+                _ => Prov::Unknown,
+            },
+            syn::Expr::Path(p) if p.qself.is_none() => match self.scopes.resolve_value(&p.path) {
+                Res::Local(id) => Prov::Local(id),
+                res @ Res::Path(_) | res @ Res::Globs(_) => {
+                    let crate_item = match &res {
+                        Res::Path(p) => p.starts_with("crate::"),
+                        _ => true,
+                    };
+                    if crate_item {
+                        Prov::Static(res)
+                    } else {
+                        Prov::Unknown
+                    }
+                }
+                Res::Unresolved => Prov::Unknown,
+            },
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(f) = &*c.func else {
+                    return Prov::Unknown;
+                };
+                if f.qself.is_some() {
+                    return Prov::Unknown;
+                }
+                match self.scopes.resolve_value(&f.path) {
+                    Res::Path(path) => {
+                        if let Some(ty) = types::constructor(&path) {
+                            Prov::Known(ty)
+                        } else if types::is_passthrough_fn(&path) {
+                            c.args.first().map_or(Prov::Unknown, |a| self.prov_of(a))
+                        } else if path.starts_with("crate::") {
+                            Prov::Ret(Res::Path(path))
+                        } else {
+                            Prov::Unknown
+                        }
+                    }
+                    res @ Res::Globs(_) => Prov::Ret(res),
+                    _ => Prov::Unknown,
+                }
+            }
+            syn::Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let receiver = self.prov_of(&m.receiver);
+                if types::is_passthrough_method(&name) {
+                    return receiver;
+                }
+                match receiver {
+                    Prov::Unknown => Prov::Unknown,
+                    Prov::Known(ref ty @ Ty::Lib { .. }) => {
+                        types::method_result(ty, &name).map_or(Prov::Unknown, Prov::Known)
+                    }
+                    other => Prov::MethodRet(Box::new(other), name),
+                }
+            }
+            syn::Expr::Field(f) => {
+                let base = self.prov_of(&f.base);
+                if base.is_unknown() {
+                    return Prov::Unknown;
+                }
+                match &f.member {
+                    syn::Member::Named(n) => Prov::Field(Box::new(base), n.to_string()),
+                    syn::Member::Unnamed(i) => Prov::TupleField(Box::new(base), i.index as usize),
+                }
+            }
+            _ => Prov::Unknown,
+        }
+    }
+
+    // ----- bindings -----
+
+    fn new_binding(
+        &mut self,
+        name: &str,
+        range: Range<usize>,
+        scope_end: usize,
+        prov: Prov,
+        is_param: bool,
+    ) -> BindingId {
+        self.m.bindings.push(Binding {
+            name: name.to_string(),
+            ctx: self.ctx,
+            range,
+            scope_end,
+            prov,
+            init_call: None,
+            is_param,
+            uses: Vec::new(),
+        });
+        self.m.bindings.len() - 1
+    }
+
+    /// Creates the bindings of a pattern (not yet in scope: see [`Self::add_locals`]).
+    fn pat_bindings(
+        &mut self,
+        pat: &syn::Pat,
+        prov: Prov,
+        scope_end: usize,
+        is_param: bool,
+    ) -> Vec<BindingId> {
+        let mut out = Vec::new();
+        self.collect_pat(pat, prov, scope_end, is_param, &mut out, 0);
+        out
+    }
+
+    fn collect_pat(
+        &mut self,
+        pat: &syn::Pat,
+        prov: Prov,
+        scope_end: usize,
+        is_param: bool,
+        out: &mut Vec<BindingId>,
+        depth: usize,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        let depth = depth + 1;
+        match pat {
+            syn::Pat::Ident(p) => {
+                let id = self.new_binding(
+                    &p.ident.to_string(),
+                    self.range(&p.ident),
+                    scope_end,
+                    prov,
+                    is_param,
+                );
+                out.push(id);
+                if let Some((_, sub)) = &p.subpat {
+                    self.collect_pat(sub, Prov::Unknown, scope_end, is_param, out, depth);
+                }
+            }
+            syn::Pat::Type(t) => {
+                let typed = self.ty_prov(&t.ty);
+                let prov = if typed.is_unknown() { prov } else { typed };
+                self.collect_pat(&t.pat, prov, scope_end, is_param, out, depth);
+            }
+            syn::Pat::Reference(r) => {
+                self.collect_pat(&r.pat, prov, scope_end, is_param, out, depth)
+            }
+            syn::Pat::Paren(p) => self.collect_pat(&p.pat, prov, scope_end, is_param, out, depth),
+            syn::Pat::Tuple(t) => {
+                for (i, elem) in t.elems.iter().enumerate() {
+                    let part = match &prov {
+                        Prov::Unknown => Prov::Unknown,
+                        p => Prov::TupleField(Box::new(p.clone()), i),
+                    };
+                    self.collect_pat(elem, part, scope_end, is_param, out, depth);
+                }
+            }
+            syn::Pat::TupleStruct(t) => {
+                let wrapper = t
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| matches!(s.ident.to_string().as_str(), "Ok" | "Some"));
+                for elem in &t.elems {
+                    let part = if wrapper && t.elems.len() == 1 {
+                        prov.clone()
+                    } else {
+                        Prov::Unknown
+                    };
+                    self.collect_pat(elem, part, scope_end, is_param, out, depth);
+                }
+            }
+            syn::Pat::Struct(s) => {
+                for field in &s.fields {
+                    let part = match (&prov, &field.member) {
+                        (Prov::Unknown, _) => Prov::Unknown,
+                        (p, syn::Member::Named(n)) => {
+                            Prov::Field(Box::new(p.clone()), n.to_string())
+                        }
+                        (p, syn::Member::Unnamed(i)) => {
+                            Prov::TupleField(Box::new(p.clone()), i.index as usize)
+                        }
+                    };
+                    self.collect_pat(&field.pat, part, scope_end, is_param, out, depth);
+                }
+            }
+            syn::Pat::Or(o) => {
+                if let Some(first) = o.cases.first() {
+                    self.collect_pat(first, prov, scope_end, is_param, out, depth);
+                }
+            }
+            syn::Pat::Slice(s) => {
+                for elem in &s.elems {
+                    self.collect_pat(elem, Prov::Unknown, scope_end, is_param, out, depth);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add_locals(&mut self, ids: &[BindingId]) {
+        for &id in ids {
+            let name = self.m.bindings[id].name.clone();
+            self.scopes.add_local(&name, id);
+        }
+    }
+
+    fn record_use(&mut self, id: BindingId, range: Range<usize>, parent: Parent, by_ref: bool) {
+        let kind = match parent {
+            Parent::Receiver(c) => UseKind::Receiver(c),
+            Parent::Arg(c, _) => UseKind::Arg(c),
+            Parent::Await => UseKind::Awaited,
+            Parent::Return => UseKind::Returned,
+            Parent::Bind(b) => UseKind::Rebound(b),
+            Parent::Stored => UseKind::Stored,
+            Parent::Discard | Parent::Other => UseKind::Other,
+        };
+        let ctx = self.ctx;
+        if let Some(binding) = self.m.bindings.get_mut(id) {
+            binding.uses.push(Use {
+                range,
+                ctx,
+                kind,
+                by_ref,
+            });
+        }
+    }
+
+    // ----- statements -----
+
+    fn block(&mut self, block: &syn::Block, parent: Parent) {
+        let saved_end = self.block_end;
+        self.block_end = self.range(block).end;
+        self.scopes.push(ScopeKind::Block, None);
+        for stmt in &block.stmts {
+            if let syn::Stmt::Item(item) = stmt {
+                self.declare_item(item, false);
+            }
+        }
+        let last = block.stmts.len().saturating_sub(1);
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            match stmt {
+                syn::Stmt::Local(local) => self.local(local),
+                syn::Stmt::Item(item) => self.item(item),
+                syn::Stmt::Expr(e, semi) => {
+                    let p = if semi.is_none() && i == last {
+                        parent
+                    } else {
+                        Parent::Discard
+                    };
+                    self.expr(e, p, false);
+                }
+                syn::Stmt::Macro(m) => {
+                    let p = if m.semi_token.is_none() && i == last {
+                        parent
+                    } else {
+                        Parent::Discard
+                    };
+                    self.macro_call(&m.mac, p);
+                }
+            }
+        }
+        self.scopes.pop();
+        self.block_end = saved_end;
+    }
+
+    fn local(&mut self, local: &syn::Local) {
+        let init = local.init.as_ref();
+        let prov = init.map_or(Prov::Unknown, |i| self.prov_of(&i.expr));
+        let ids = self.pat_bindings(&local.pat, prov, self.block_end, false);
+        if let Some(init) = init {
+            let parent = match (&local.pat, ids.as_slice()) {
+                (syn::Pat::Wild(_), _) => Parent::Discard,
+                (syn::Pat::Type(t), _) if matches!(*t.pat, syn::Pat::Wild(_)) => Parent::Discard,
+                (_, [only]) => Parent::Bind(*only),
+                _ => Parent::Other,
+            };
+            self.expr(&init.expr, parent, false);
+            if let Some((_, diverge)) = &init.diverge {
+                self.expr(diverge, Parent::Other, false);
+            }
+        }
+        self.add_locals(&ids);
+    }
+
+    // ----- expressions -----
+
+    fn expr(&mut self, e: &syn::Expr, parent: Parent, by_ref: bool) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.expr_inner(e, parent, by_ref);
+        self.depth -= 1;
+    }
+
+    fn expr_inner(&mut self, e: &syn::Expr, parent: Parent, by_ref: bool) {
+        use syn::Expr as E;
+        match e {
+            E::Paren(p) => self.expr(&p.expr, parent, by_ref),
+            E::Group(g) => self.expr(&g.expr, parent, by_ref),
+            E::Reference(r) => self.expr(&r.expr, parent, true),
+            E::Try(t) => {
+                self.expr(&t.expr, parent, by_ref);
+                self.m.exits.push(ExitPoint {
+                    ctx: self.ctx,
+                    offset: self.range(&t.question_token).start,
+                });
+            }
+            E::Unary(u) => match u.op {
+                syn::UnOp::Deref(_) => self.expr(&u.expr, parent, true),
+                _ => self.expr(&u.expr, Parent::Other, false),
+            },
+            E::Array(a) => {
+                for elem in &a.elems {
+                    self.expr(elem, Parent::Stored, false);
+                }
+            }
+            E::Tuple(t) => {
+                for elem in &t.elems {
+                    self.expr(elem, Parent::Stored, false);
+                }
+            }
+            E::Struct(s) => {
+                for field in &s.fields {
+                    self.expr(&field.expr, Parent::Stored, false);
+                }
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, Parent::Other, false);
+                }
+            }
+            E::Assign(a) => {
+                self.expr(&a.left, Parent::Other, false);
+                self.expr(&a.right, Parent::Stored, false);
+            }
+            E::Binary(b) => {
+                self.expr(&b.left, Parent::Other, false);
+                self.expr(&b.right, Parent::Other, false);
+            }
+            E::Index(i) => {
+                self.expr(&i.expr, Parent::Other, true);
+                self.expr(&i.index, Parent::Other, false);
+            }
+            E::Range(r) => {
+                for side in [&r.start, &r.end].into_iter().flatten() {
+                    self.expr(side, Parent::Other, false);
+                }
+            }
+            E::Cast(c) => self.expr(&c.expr, Parent::Other, false),
+            E::Field(f) => self.expr(&f.base, Parent::Other, true),
+            E::Repeat(r) => {
+                self.expr(&r.expr, Parent::Stored, false);
+                self.expr(&r.len, Parent::Other, false);
+            }
+            E::Return(r) => {
+                self.m.exits.push(ExitPoint {
+                    ctx: self.ctx,
+                    offset: self.range(e).start,
+                });
+                if let Some(v) = &r.expr {
+                    self.expr(v, Parent::Return, false);
+                }
+            }
+            E::Break(b) => {
+                if let Some(v) = &b.expr {
+                    self.expr(v, Parent::Other, false);
+                }
+            }
+            E::Yield(y) => {
+                if let Some(v) = &y.expr {
+                    self.expr(v, Parent::Stored, false);
+                }
+            }
+            E::Let(l) => {
+                self.expr(&l.expr, Parent::Other, true);
+                let prov = self.prov_of(&l.expr);
+                let ids = self.pat_bindings(&l.pat, prov, self.block_end, false);
+                self.add_locals(&ids);
+            }
+            E::Block(b) => self.block(&b.block, parent),
+            E::Unsafe(u) => self.block(&u.block, parent),
+            E::Const(c) => self.block(&c.block, Parent::Other),
+            E::TryBlock(t) => self.block(&t.block, parent),
+            E::If(i) => {
+                // Bindings of `if let` are visible in the then-branch only.
+                self.scopes.push(ScopeKind::Block, None);
+                let saved_end = self.block_end;
+                self.block_end = self.range(&i.then_branch).end;
+                self.expr(&i.cond, Parent::Other, false);
+                self.block(&i.then_branch, parent);
+                self.block_end = saved_end;
+                self.scopes.pop();
+                if let Some((_, else_branch)) = &i.else_branch {
+                    self.expr(else_branch, parent, false);
+                }
+            }
+            E::Match(m) => {
+                self.expr(&m.expr, Parent::Other, true);
+                let prov = self.prov_of(&m.expr);
+                for arm in &m.arms {
+                    self.scopes.push(ScopeKind::Block, None);
+                    let saved_end = self.block_end;
+                    self.block_end = self.range(&arm.body).end;
+                    let ids = self.pat_bindings(&arm.pat, prov.clone(), self.block_end, false);
+                    self.add_locals(&ids);
+                    if let Some((_, guard)) = &arm.guard {
+                        self.expr(guard, Parent::Other, false);
+                    }
+                    self.expr(&arm.body, parent, false);
+                    self.block_end = saved_end;
+                    self.scopes.pop();
+                }
+            }
+            E::ForLoop(f) => {
+                self.expr(&f.expr, Parent::Other, false);
+                self.scopes.push(ScopeKind::Block, None);
+                let end = self.range(&f.body).end;
+                let ids = self.pat_bindings(&f.pat, Prov::Unknown, end, false);
+                self.add_locals(&ids);
+                self.loop_depth += 1;
+                self.block(&f.body, Parent::Discard);
+                self.loop_depth -= 1;
+                self.scopes.pop();
+            }
+            E::While(w) => {
+                self.loop_depth += 1;
+                self.scopes.push(ScopeKind::Block, None);
+                self.expr(&w.cond, Parent::Other, false);
+                self.block(&w.body, Parent::Discard);
+                self.scopes.pop();
+                self.loop_depth -= 1;
+            }
+            E::Loop(l) => {
+                self.loop_depth += 1;
+                self.block(&l.body, Parent::Discard);
+                self.loop_depth -= 1;
+            }
+            E::Await(a) => {
+                self.m.awaits.push(AwaitPoint {
+                    ctx: self.ctx,
+                    range: self.range(e),
+                });
+                self.expr(&a.base, Parent::Await, false);
+            }
+            E::Path(p) if p.qself.is_none() => {
+                if let Res::Local(id) = self.scopes.resolve_value(&p.path) {
+                    self.record_use(id, self.range(e), parent, by_ref);
+                }
+            }
+            E::Call(c) => self.call(e, c, parent),
+            E::MethodCall(m) => self.method_call(e, m, parent),
+            E::Closure(c) => self.closure(e, c, parent),
+            E::Async(a) => self.async_block(e, a, parent),
+            E::Macro(m) => self.macro_call(&m.mac, parent),
+            _ => {}
+        }
+    }
+
+    fn used_as(&mut self, call: CallId, parent: Parent) -> ValueUse {
+        match parent {
+            Parent::Discard => ValueUse::Discarded,
+            Parent::Bind(b) => {
+                if let Some(binding) = self.m.bindings.get_mut(b) {
+                    binding.init_call.get_or_insert(call);
+                }
+                ValueUse::Bound(b)
+            }
+            Parent::Await => ValueUse::Awaited,
+            Parent::Receiver(c) => ValueUse::Receiver(c),
+            Parent::Arg(c, _) => ValueUse::Arg(c),
+            Parent::Return => ValueUse::Returned,
+            Parent::Stored | Parent::Other => ValueUse::Other,
+        }
+    }
+
+    fn push_call(&mut self, call: Call) -> CallId {
+        self.m.calls.push(call);
+        self.m.calls.len() - 1
+    }
+
+    fn call(&mut self, e: &syn::Expr, c: &syn::ExprCall, parent: Parent) {
+        let range = self.range(e);
+        let func = peel(&c.func);
+        let callee = match func {
+            syn::Expr::Path(p) if p.qself.is_none() => Callee::Path {
+                res: self.scopes.resolve_value(&p.path),
+                text: self.text(&self.range(&p.path)),
+            },
+            _ => Callee::Path {
+                res: Res::Unresolved,
+                text: String::new(),
+            },
+        };
+        let id = self.push_call(Call {
+            callee,
+            ctx: self.ctx,
+            label_range: range.clone(),
+            range,
+            args: c.args.iter().map(|a| self.range(a)).collect(),
+            receiver_range: None,
+            used_as: ValueUse::Other,
+            inside_arg_of: self.arg_of,
+            from_token_scan: false,
+            in_loop: self.loop_depth > 0,
+            block_end: self.block_end,
+        });
+        self.m.calls[id].used_as = self.used_as(id, parent);
+        match func {
+            syn::Expr::Path(_) => {}
+            syn::Expr::Closure(closure) => {
+                self.closure(func, closure, Parent::Other);
+                if let Some(ctx) = self.m.ctxs.len().checked_sub(1) {
+                    if self.m.ctxs[ctx].range == self.range(func) {
+                        self.m.ctxs[ctx].called_in_place = true;
+                    }
+                }
+            }
+            other => self.expr(other, Parent::Other, true),
+        }
+        // `Box::pin(fut)` and `Box::new(fut)` hand their argument on to the outer call.
+        let forwards = matches!(
+            &self.m.calls[id].callee,
+            Callee::Path { res: Res::Path(p), .. }
+                if matches!(p.as_str(), "std::boxed::Box::pin" | "std::boxed::Box::new" | "std::pin::Pin::from")
+        );
+        let saved = self.arg_of.replace(id);
+        for (i, arg) in c.args.iter().enumerate() {
+            let p = match parent {
+                Parent::Arg(outer, idx) if forwards => Parent::Arg(outer, idx),
+                _ => Parent::Arg(id, i),
+            };
+            self.expr(arg, p, false);
+        }
+        self.arg_of = saved;
+    }
+
+    fn method_call(&mut self, e: &syn::Expr, m: &syn::ExprMethodCall, parent: Parent) {
+        let range = self.range(e);
+        let name = m.method.to_string();
+        let mut receiver = self.prov_of(&m.receiver);
+        if name == "block_on" && m.args.is_empty() && receiver.is_unknown() {
+            // `fut.block_on()`: the extension method of pollster or futures-lite.
+            for ext in ["pollster::FutureExt", "futures_lite::future::FutureExt"] {
+                if self.scopes.has_trait(ext) {
+                    receiver = Prov::Known(Ty::lib(ext));
+                }
+            }
+        }
+        let label_start = self.range(&m.method).start;
+        let id = self.push_call(Call {
+            callee: Callee::Method {
+                name: name.clone(),
+                receiver,
+            },
+            ctx: self.ctx,
+            label_range: label_start..range.end,
+            range,
+            args: m.args.iter().map(|a| self.range(a)).collect(),
+            receiver_range: Some(self.range(&m.receiver)),
+            used_as: ValueUse::Other,
+            inside_arg_of: self.arg_of,
+            from_token_scan: false,
+            in_loop: self.loop_depth > 0,
+            block_end: self.block_end,
+        });
+        self.m.calls[id].used_as = self.used_as(id, parent);
+        // Future adapters keep their receiver's destination: `spawn(async {..}.instrument(s))`.
+        let adapter = m.args.len() <= 1
+            && matches!(
+                name.as_str(),
+                "instrument"
+                    | "in_current_span"
+                    | "boxed"
+                    | "boxed_local"
+                    | "with_current_subscriber"
+            );
+        let receiver_parent = match parent {
+            Parent::Arg(outer, idx) if adapter => Parent::Arg(outer, idx),
+            _ => Parent::Receiver(id),
+        };
+        self.expr(&m.receiver, receiver_parent, false);
+        let saved = self.arg_of.replace(id);
+        for (i, arg) in m.args.iter().enumerate() {
+            self.expr(arg, Parent::Arg(id, i), false);
+        }
+        self.arg_of = saved;
+    }
+
+    fn enter_body_ctx(
+        &mut self,
+        kind: CtxKind,
+        e: &syn::Expr,
+        head: Range<usize>,
+        parent: Parent,
+        is_move: bool,
+    ) -> (CtxId, Option<CallId>, usize) {
+        let ctx = self.new_ctx(kind, Some(self.ctx), self.range(e), head);
+        let c = &mut self.m.ctxs[ctx];
+        c.is_move = is_move;
+        c.arg_of = match parent {
+            Parent::Arg(call, idx) => Some((call, idx)),
+            Parent::Receiver(call) => Some((call, usize::MAX)),
+            _ => None,
+        };
+        c.awaited_in_place = parent == Parent::Await;
+        let saved_ctx = std::mem::replace(&mut self.ctx, ctx);
+        let saved_arg = self.arg_of.take();
+        let saved_loop = std::mem::take(&mut self.loop_depth);
+        (saved_ctx, saved_arg, saved_loop)
+    }
+
+    fn leave_body_ctx(&mut self, saved: (CtxId, Option<CallId>, usize)) {
+        (self.ctx, self.arg_of, self.loop_depth) = saved;
+    }
+
+    fn closure(&mut self, e: &syn::Expr, c: &syn::ExprClosure, parent: Parent) {
+        let kind = CtxKind::Closure {
+            is_async: c.asyncness.is_some(),
+        };
+        let head_end = self.range(&c.or2_token).end;
+        let head = self.range(e).start..head_end;
+        let saved = self.enter_body_ctx(kind, e, head, parent, c.capture.is_some());
+        self.scopes.push(ScopeKind::Block, None);
+        let end = self.range(e).end;
+        // The scope handle of `thread::scope(|s| ..)` spawns threads: `s.spawn(..)`.
+        let param_prov = match parent {
+            Parent::Arg(call, 0) => match &self.m.calls[call].callee {
+                Callee::Path {
+                    res: Res::Path(p), ..
+                } if p == "std::thread::scope" => Prov::Known(Ty::lib("std::thread::Scope")),
+                Callee::Path {
+                    res: Res::Path(p), ..
+                } if p == "rayon::scope" || p == "rayon::in_place_scope" => {
+                    Prov::Known(Ty::lib("rayon::Scope"))
+                }
+                _ => Prov::Unknown,
+            },
+            _ => Prov::Unknown,
+        };
+        for input in &c.inputs {
+            let ids = self.pat_bindings(input, param_prov.clone(), end, true);
+            self.add_locals(&ids);
+        }
+        let saved_end = std::mem::replace(&mut self.block_end, end);
+        self.expr(&c.body, Parent::Return, false);
+        self.block_end = saved_end;
+        self.scopes.pop();
+        self.leave_body_ctx(saved);
+    }
+
+    fn async_block(&mut self, e: &syn::Expr, a: &syn::ExprAsync, parent: Parent) {
+        let head_end = a
+            .capture
+            .as_ref()
+            .map_or(self.range(&a.async_token).end, |m| self.range(m).end);
+        let head = self.range(&a.async_token).start..head_end;
+        let saved = self.enter_body_ctx(CtxKind::AsyncBlock, e, head, parent, a.capture.is_some());
+        self.block(&a.block, Parent::Return);
+        self.leave_body_ctx(saved);
+    }
+
+    // ----- macros -----
+
+    fn macro_call(&mut self, mac: &syn::Macro, parent: Parent) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let range = self.range(mac);
+        match macros::parse_body(mac, &name) {
+            Some(MacroBody::Exprs { exprs, awaits }) => {
+                if awaits {
+                    self.m.awaits.push(AwaitPoint {
+                        ctx: self.ctx,
+                        range: range.clone(),
+                    });
+                }
+                let each = if awaits { Parent::Await } else { Parent::Other };
+                let _ = parent;
+                for e in &exprs {
+                    self.expr(e, each, false);
+                }
+            }
+            Some(MacroBody::Select { futures, handlers }) => {
+                self.m.awaits.push(AwaitPoint {
+                    ctx: self.ctx,
+                    range: range.clone(),
+                });
+                for f in &futures {
+                    self.expr(f, Parent::Await, false);
+                }
+                for (pat, handler) in &handlers {
+                    self.scopes.push(ScopeKind::Block, None);
+                    if let Some(pat) = pat {
+                        let end = self.range(handler).end;
+                        let ids = self.pat_bindings(pat, Prov::Unknown, end, false);
+                        self.add_locals(&ids);
+                    }
+                    self.expr(handler, Parent::Other, false);
+                    self.scopes.pop();
+                }
+            }
+            None => self.token_scan(mac, &name, range),
+        }
+    }
+
+    /// Finds calls and names in a macro the model cannot parse. What is found here is marked
+    /// `from_token_scan` and never reported at deny level.
+    fn token_scan(&mut self, mac: &syn::Macro, name: &str, range: Range<usize>) {
+        let mut has_await = false;
+        let tokens: Vec<proc_macro2::TokenTree> = mac.tokens.clone().into_iter().collect();
+        self.scan_tokens(&tokens, &mut has_await, 0);
+        self.m.macros.push(MacroSite {
+            ctx: self.ctx,
+            range,
+            name: name.to_string(),
+            has_await,
+        });
+    }
+
+    fn scan_tokens(
+        &mut self,
+        tokens: &[proc_macro2::TokenTree],
+        has_await: &mut bool,
+        depth: usize,
+    ) {
+        use proc_macro2::{Delimiter, TokenTree as T};
+        if depth > 64 {
+            return;
+        }
+        let mut i = 0;
+        while i < tokens.len() {
+            match &tokens[i] {
+                T::Group(g) => {
+                    let inner: Vec<T> = g.stream().into_iter().collect();
+                    self.scan_tokens(&inner, has_await, depth + 1);
+                }
+                T::Ident(ident) => {
+                    let after_dot =
+                        i > 0 && matches!(&tokens[i - 1], T::Punct(p) if p.as_char() == '.');
+                    if after_dot && ident == "await" {
+                        *has_await = true;
+                        i += 1;
+                        continue;
+                    }
+                    // Longest `a::b::c` path starting here.
+                    let mut segments = vec![ident.to_string()];
+                    let mut j = i + 1;
+                    while j + 2 < tokens.len() + 1 {
+                        match (&tokens.get(j), &tokens.get(j + 1), &tokens.get(j + 2)) {
+                            (Some(T::Punct(a)), Some(T::Punct(b)), Some(T::Ident(next)))
+                                if a.as_char() == ':' && b.as_char() == ':' =>
+                            {
+                                segments.push(next.to_string());
+                                j += 3;
+                            }
+                            _ => break,
+                        }
+                    }
+                    let call_args = match tokens.get(j) {
+                        Some(T::Group(g)) if g.delimiter() == Delimiter::Parenthesis => Some(g),
+                        _ => None,
+                    };
+                    let start = self.range(&tokens[i]).start;
+                    if after_dot {
+                        if let Some(args) = call_args {
+                            let end = self.range(args).end;
+                            let label = start..end;
+                            self.push_call(Call {
+                                callee: Callee::Method {
+                                    name: ident.to_string(),
+                                    receiver: Prov::Unknown,
+                                },
+                                ctx: self.ctx,
+                                range: label.clone(),
+                                label_range: label,
+                                args: Vec::new(),
+                                receiver_range: None,
+                                used_as: ValueUse::Other,
+                                inside_arg_of: self.arg_of,
+                                from_token_scan: true,
+                                in_loop: self.loop_depth > 0,
+                                block_end: self.block_end,
+                            });
+                        }
+                    } else if let Some(args) = call_args {
+                        let res = self.scopes.resolve(&segments, false, true);
+                        let end = self.range(args).end;
+                        let label = start..end;
+                        let text = self.text(&(start..self.range(&tokens[j - 1]).end));
+                        self.push_call(Call {
+                            callee: Callee::Path { res, text },
+                            ctx: self.ctx,
+                            range: label.clone(),
+                            label_range: label,
+                            args: Vec::new(),
+                            receiver_range: None,
+                            used_as: ValueUse::Other,
+                            inside_arg_of: self.arg_of,
+                            from_token_scan: true,
+                            in_loop: self.loop_depth > 0,
+                            block_end: self.block_end,
+                        });
+                    } else if segments.len() == 1 {
+                        if let Res::Local(id) = self.scopes.resolve(&segments, false, true) {
+                            let r = self.range(&tokens[i]);
+                            if let Some(binding) = self.m.bindings.get_mut(id) {
+                                binding.uses.push(Use {
+                                    range: r,
+                                    ctx: self.ctx,
+                                    kind: UseKind::Macro,
+                                    by_ref: false,
+                                });
+                            }
+                        }
+                    }
+                    i = j;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+fn peel(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => peel(&p.expr),
+        syn::Expr::Group(g) => peel(&g.expr),
+        other => other,
+    }
+}
+
+fn module_path_string(module_path: &[String]) -> String {
+    let mut out = String::from("crate");
+    for segment in module_path {
+        out.push_str("::");
+        out.push_str(segment);
+    }
+    out
+}
+
+fn path_text(path: &syn::Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// An attribute's meta, and the metas inside `#[cfg_attr(predicate, a, b)]`.
+fn attr_metas(attr: &syn::Attribute) -> Vec<syn::Meta> {
+    if attr.path().is_ident("cfg_attr") {
+        let nested = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        );
+        return match nested {
+            Ok(list) => list.into_iter().skip(1).collect(),
+            Err(_) => Vec::new(),
+        };
+    }
+    vec![attr.meta.clone()]
+}
+
+fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        attr_metas(a).iter().any(|m| {
+            let p = m.path();
+            p.is_ident("test")
+                || p.segments.last().is_some_and(|s| s.ident == "test")
+                    && p.segments.len() > 1
+                    && matches!(p.segments[0].ident.to_string().as_str(), "core" | "std")
+        })
+    })
+}
+
+/// `flavor = "current_thread"` in an entry attribute's arguments.
+fn flavor_argument(meta: &syn::Meta) -> Option<Flavor> {
+    let syn::Meta::List(list) = meta else {
+        return None;
+    };
+    let args = list
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    args.iter().find_map(|arg| match arg {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("flavor") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => match s.value().as_str() {
+                "current_thread" => Some(Flavor::CurrentThread),
+                "multi_thread" => Some(Flavor::MultiThread),
+                "local" => Some(Flavor::Local),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The value of a `#[path = "..."]` attribute.
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
 }

@@ -1,1 +1,1090 @@
-//! The crate index and call graph.
+//! The crate index and call graph, built from the files' models, and the questions rules ask:
+//! what a call resolves to, what a receiver is, in which context code runs, and which sync fns
+//! are reached from async code (with a witness chain).
+
+use super::paths;
+use super::types::{self, Family, Flavor, Prov, Ty};
+use super::*;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// A fn anywhere in the crate: (file index, fn index in that file).
+pub type FnRef = (usize, FnId);
+/// A call anywhere in the crate.
+pub type CallRef = (usize, CallId);
+
+/// What a call resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A path outside the crate (`tokio::spawn`), or a method of a watched type
+    /// (`tokio::runtime::Runtime::block_on`).
+    External(String),
+    /// A fn of the crate; `certain` is false when only the method name matched.
+    Fn {
+        fn_ref: FnRef,
+        certain: bool,
+    },
+    Unknown,
+}
+
+impl Target {
+    pub fn external(&self) -> Option<&str> {
+        match self {
+            Target::External(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Which threads a sync context is known to run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncRoot {
+    /// The program's `fn main` (no runtime until one is built and entered).
+    Main,
+    /// A plain `#[test]` fn.
+    Test,
+    /// A `std::thread::spawn` (or `Builder::spawn`, scoped spawn) closure: a fresh thread.
+    Thread,
+    /// `spawn_blocking`, `block_in_place`, `unblock`: blocking is allowed, the runtime is around.
+    Blocking,
+    /// A rayon pool thread.
+    Rayon,
+}
+
+impl SyncRoot {
+    /// No runtime context can exist here unless code enters one.
+    pub fn is_runtime_less(self) -> bool {
+        matches!(self, SyncRoot::Main | SyncRoot::Test | SyncRoot::Thread)
+    }
+}
+
+/// What is known of the executor an async context runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuntimeInfo {
+    pub flavor: Flavor,
+    pub family: Family,
+}
+
+impl RuntimeInfo {
+    pub const UNKNOWN: RuntimeInfo = RuntimeInfo {
+        flavor: Flavor::Unknown,
+        family: Family::Unknown,
+    };
+
+    fn tokio(flavor: Flavor) -> RuntimeInfo {
+        RuntimeInfo {
+            flavor,
+            family: Family::Tokio,
+        }
+    }
+}
+
+/// Where code runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exec {
+    /// Lexically in async code: an async fn, block or closure, or a runtime-entry fn's body.
+    Async {
+        /// The context that makes it async (the async fn body, the async block).
+        boundary: CtxId,
+        runtime: RuntimeInfo,
+    },
+    /// In sync code of a fn (`fn_ref`) or a closure known to run on `root`.
+    Sync {
+        fn_ref: Option<FnRef>,
+        root: Option<SyncRoot>,
+    },
+    /// A closure stored for later or passed to unknown code: it may run anywhere.
+    Unknown,
+}
+
+/// How a sync fn is reached from async code: the call that reaches it.
+#[derive(Clone, Copy, Debug)]
+pub struct Witness {
+    pub call: CallRef,
+    /// The sync fn the call is in, when the chain continues; `None` when the call is in async code.
+    pub via: Option<FnRef>,
+}
+
+/// A watched method or free fn that drives a future to completion or runs it as a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Driver {
+    /// Blocks the thread on a tokio runtime: `rt.block_on(f)`, `handle.block_on(f)`,
+    /// `local.block_on(&rt, f)`, actix `System::block_on`.
+    TokioBlockOn,
+    /// Blocks the thread with another executor: `futures::executor::block_on`, `pollster`, ...
+    OtherBlockOn(Family),
+    /// Runs the future as a task: `tokio::spawn`, `rt.spawn`, `set.spawn`.
+    Spawn,
+    /// Runs the future on a `LocalSet`: `run_until`, `spawn_local`.
+    Local,
+}
+
+pub struct CrateModel<'a> {
+    pub krate: &'a CrateInfo,
+    pub files: &'a [FileModel],
+    fns_by_path: HashMap<&'a str, FnRef>,
+    methods_by_name: HashMap<&'a str, Vec<FnRef>>,
+    structs: HashMap<&'a str, (usize, &'a StructDef)>,
+    structs_by_name: HashMap<&'a str, Vec<(usize, &'a StructDef)>>,
+    statics: HashMap<&'a str, (usize, &'a Prov)>,
+    uses: HashMap<&'a str, &'a Res>,
+    globs: HashMap<&'a str, Vec<&'a str>>,
+    /// Per file, per call.
+    targets: Vec<Vec<Target>>,
+    /// Per file, per fn: the witness of being reached from async code (sync fns only).
+    reached: Vec<Vec<Option<Witness>>>,
+    /// Per file, per fn: the runtime its async body runs on, where every caller agrees.
+    async_runtime: Vec<Vec<RuntimeInfo>>,
+    /// Per file, per fn: the calls made in its sync body (not in closures that run elsewhere).
+    body_calls: Vec<Vec<Vec<CallId>>>,
+    /// Per file, per fn: the calls that target it.
+    callers: Vec<Vec<Vec<CallRef>>>,
+}
+
+const MAX_PROV_DEPTH: usize = 16;
+
+impl<'a> CrateModel<'a> {
+    pub fn new(krate: &'a CrateInfo, files: &'a [FileModel]) -> CrateModel<'a> {
+        let mut cm = CrateModel {
+            krate,
+            files,
+            fns_by_path: HashMap::new(),
+            methods_by_name: HashMap::new(),
+            structs: HashMap::new(),
+            structs_by_name: HashMap::new(),
+            statics: HashMap::new(),
+            uses: HashMap::new(),
+            globs: HashMap::new(),
+            targets: Vec::new(),
+            reached: files.iter().map(|f| vec![None; f.fns.len()]).collect(),
+            async_runtime: files
+                .iter()
+                .map(|f| vec![RuntimeInfo::UNKNOWN; f.fns.len()])
+                .collect(),
+            body_calls: files
+                .iter()
+                .map(|f| vec![Vec::new(); f.fns.len()])
+                .collect(),
+            callers: files
+                .iter()
+                .map(|f| vec![Vec::new(); f.fns.len()])
+                .collect(),
+        };
+        for (fi, file) in files.iter().enumerate() {
+            for (id, f) in file.fns.iter().enumerate() {
+                cm.fns_by_path.entry(f.path.as_str()).or_insert((fi, id));
+                if f.has_self || f.impl_ty.is_some() {
+                    cm.methods_by_name
+                        .entry(f.name.as_str())
+                        .or_default()
+                        .push((fi, id));
+                }
+            }
+            for s in &file.structs {
+                cm.structs.insert(s.path.as_str(), (fi, s));
+                cm.structs_by_name
+                    .entry(paths::last_segment(&s.path))
+                    .or_default()
+                    .push((fi, s));
+            }
+            for s in &file.statics {
+                cm.statics.insert(s.path.as_str(), (fi, &s.prov));
+            }
+            for u in &file.uses {
+                cm.uses.insert(u.path.as_str(), &u.target);
+            }
+            for g in &file.globs {
+                cm.globs
+                    .entry(g.module.as_str())
+                    .or_default()
+                    .push(g.target.as_str());
+            }
+        }
+        cm.targets = files
+            .iter()
+            .enumerate()
+            .map(|(fi, file)| {
+                (0..file.calls.len())
+                    .map(|id| cm.resolve_call(fi, id))
+                    .collect()
+            })
+            .collect();
+        for (fi, file) in files.iter().enumerate() {
+            for (id, call) in file.calls.iter().enumerate() {
+                if let Some(f) = cm.inherited_fn(fi, call.ctx) {
+                    cm.body_calls[f.0][f.1].push(id);
+                }
+                if let Target::Fn { fn_ref, .. } = cm.targets[fi][id] {
+                    cm.callers[fn_ref.0][fn_ref.1].push((fi, id));
+                }
+            }
+        }
+        cm.solve_async_runtimes();
+        cm.propagate_async_reach();
+        cm
+    }
+
+    // ----- resolution -----
+
+    pub fn target(&self, file: usize, call: CallId) -> &Target {
+        &self.targets[file][call]
+    }
+
+    pub fn fn_def(&self, f: FnRef) -> &'a FnDef {
+        &self.files[f.0].fns[f.1]
+    }
+
+    /// Follows a `crate::` path through the crate's items and re-exports.
+    fn resolve_crate_path(&self, path: &str) -> Target {
+        let mut path = path.to_string();
+        let mut seen = HashSet::new();
+        for _ in 0..MAX_PROV_DEPTH {
+            if !seen.insert(path.clone()) {
+                break;
+            }
+            if let Some(&f) = self.fns_by_path.get(path.as_str()) {
+                return Target::Fn {
+                    fn_ref: f,
+                    certain: true,
+                };
+            }
+            match self.reexport(&path) {
+                Some(next) if next.starts_with("crate::") => path = next,
+                Some(next) => return Target::External(paths::canonical(next)),
+                None => break,
+            }
+        }
+        Target::Unknown
+    }
+
+    /// One step through a `use` (of the whole path or of a prefix) or a glob re-export.
+    fn reexport(&self, path: &str) -> Option<String> {
+        let mut prefix = path;
+        let mut suffix = String::new();
+        loop {
+            if let Some(res) = self.uses.get(prefix) {
+                let target = match res {
+                    Res::Path(p) => p.clone(),
+                    Res::Globs(c) => c.first()?.clone(),
+                    _ => return None,
+                };
+                return Some(format!("{target}{suffix}"));
+            }
+            let (parent, last) = prefix.rsplit_once("::")?;
+            suffix = format!("::{last}{suffix}");
+            prefix = parent;
+            if let Some(targets) = self.globs.get(prefix) {
+                for target in targets {
+                    let candidate = format!("{target}{suffix}");
+                    if !target.starts_with("crate::")
+                        || self.fns_by_path.contains_key(candidate.as_str())
+                        || self.uses.contains_key(candidate.as_str())
+                    {
+                        return Some(candidate);
+                    }
+                }
+            }
+        }
+    }
+
+    fn resolve_res(&self, res: &Res) -> Target {
+        match res {
+            Res::Path(p) if p.starts_with("crate::") => self.resolve_crate_path(p),
+            Res::Path(p) => Target::External(p.clone()),
+            Res::Globs(candidates) => candidates
+                .iter()
+                .map(|c| self.resolve_crate_path(c))
+                .find(|t| *t != Target::Unknown)
+                .unwrap_or(Target::Unknown),
+            _ => Target::Unknown,
+        }
+    }
+
+    fn resolve_call(&self, file: usize, id: CallId) -> Target {
+        let call = &self.files[file].calls[id];
+        match &call.callee {
+            Callee::Path { res, .. } => self.resolve_res(res),
+            Callee::Method { name, receiver } => match self.ty(file, receiver) {
+                Some(Ty::Lib { path, .. }) => Target::External(format!("{path}::{name}")),
+                Some(Ty::Crate(ty)) => match self.fns_by_path.get(format!("{ty}::{name}").as_str())
+                {
+                    Some(&f) => Target::Fn {
+                        fn_ref: f,
+                        certain: true,
+                    },
+                    None => self.method_by_unique_name(name),
+                },
+                _ => self.method_by_unique_name(name),
+            },
+        }
+    }
+
+    /// A method call on an unknown receiver resolves only when exactly one method of the crate
+    /// has the name and the name is not one of a std or watched type's.
+    fn method_by_unique_name(&self, name: &str) -> Target {
+        if is_common_method(name) {
+            return Target::Unknown;
+        }
+        match self.methods_by_name.get(name).map(Vec::as_slice) {
+            Some([only]) if self.fn_def(*only).has_self => Target::Fn {
+                fn_ref: *only,
+                certain: false,
+            },
+            _ => Target::Unknown,
+        }
+    }
+
+    /// The known type of a value, following bindings, fields, returns and statics.
+    pub fn ty(&self, file: usize, prov: &Prov) -> Option<Ty> {
+        self.ty_at(file, prov, 0)
+    }
+
+    fn ty_at(&self, file: usize, prov: &Prov, depth: usize) -> Option<Ty> {
+        if depth > MAX_PROV_DEPTH {
+            return None;
+        }
+        let depth = depth + 1;
+        match prov {
+            Prov::Unknown => None,
+            Prov::Known(ty) => Some(ty.clone()),
+            Prov::Local(id) => {
+                let binding = self.files[file].bindings.get(*id)?;
+                self.ty_at(file, &binding.prov, depth)
+            }
+            Prov::Field(base, name) => match self.ty_at(file, base, depth)? {
+                Ty::Crate(path) => {
+                    let (sf, s) = self.struct_def(&path)?;
+                    let (_, field) = s.fields.iter().find(|(n, _)| n == name)?;
+                    self.ty_at(sf, field, depth)
+                }
+                _ => None,
+            },
+            Prov::TupleField(base, i) => match self.ty_at(file, base, depth)? {
+                Ty::Tuple(parts) => parts.get(*i).cloned().flatten(),
+                Ty::Crate(path) => {
+                    let (sf, s) = self.struct_def(&path)?;
+                    let (_, field) = s.fields.iter().find(|(n, _)| *n == i.to_string())?;
+                    self.ty_at(sf, field, depth)
+                }
+                _ => None,
+            },
+            Prov::Ret(res) => match self.resolve_res(res) {
+                Target::Fn { fn_ref, .. } => self.ty_at(fn_ref.0, &self.fn_def(fn_ref).ret, depth),
+                Target::External(path) => types::constructor(&path),
+                Target::Unknown => None,
+            },
+            Prov::MethodRet(receiver, name) => match self.ty_at(file, receiver, depth)? {
+                ty @ Ty::Lib { .. } => types::method_result(&ty, name),
+                Ty::Crate(path) => {
+                    let &f = self.fns_by_path.get(format!("{path}::{name}").as_str())?;
+                    self.ty_at(f.0, &self.fn_def(f).ret, depth)
+                }
+                Ty::Tuple(_) => None,
+            },
+            Prov::Static(res) => {
+                let path = match res {
+                    Res::Path(p) => p.clone(),
+                    Res::Globs(c) => c
+                        .iter()
+                        .find(|c| self.statics.contains_key(c.as_str()))?
+                        .clone(),
+                    _ => return None,
+                };
+                let path = match self.statics.contains_key(path.as_str()) {
+                    true => path,
+                    false => self.reexport(&path)?,
+                };
+                let &(sf, prov) = self.statics.get(path.as_str())?;
+                self.ty_at(sf, prov, depth)
+            }
+        }
+    }
+
+    fn struct_def(&self, path: &str) -> Option<(usize, &'a StructDef)> {
+        if let Some(&found) = self.structs.get(path) {
+            return Some(found);
+        }
+        // A path through a re-export or an alias: the struct of that name, if it is the only one.
+        match self
+            .structs_by_name
+            .get(paths::last_segment(path))
+            .map(Vec::as_slice)
+        {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// The known type of a method call's receiver.
+    pub fn receiver_ty(&self, file: usize, call: CallId) -> Option<Ty> {
+        match &self.files[file].calls[call].callee {
+            Callee::Method { receiver, .. } => self.ty(file, receiver),
+            Callee::Path { .. } => None,
+        }
+    }
+
+    // ----- contexts -----
+
+    /// The driver a call is, if it runs or blocks on a future it is given.
+    pub fn driver(&self, file: usize, call: CallId) -> Option<Driver> {
+        let c = &self.files[file].calls[call];
+        let target = self.target(file, call);
+        let argc = c.args.len();
+        let external = target.external()?;
+        let method = paths::last_segment(external);
+        let owner = paths::parent_path(external);
+        Some(match (owner, method, argc) {
+            (
+                "tokio::runtime::Runtime"
+                | "tokio::runtime::Handle"
+                | "tokio::runtime::LocalRuntime",
+                "block_on",
+                1,
+            )
+            | ("tokio::task::LocalSet", "block_on", 2)
+            | (
+                "actix_rt::SystemRunner" | "actix_rt::System" | "actix_rt::Runtime",
+                "block_on",
+                1,
+            ) => Driver::TokioBlockOn,
+            ("futures_executor" | "pollster" | "futures_lite::future", "block_on", 1) => {
+                Driver::OtherBlockOn(Family::Blocking)
+            }
+            ("async_io", "block_on", 1) => Driver::OtherBlockOn(Family::Smol),
+            ("async_std::task", "block_on", 1) => Driver::OtherBlockOn(Family::AsyncStd),
+            ("pollster::FutureExt" | "futures_lite::future::FutureExt", "block_on", 0) => {
+                Driver::OtherBlockOn(Family::Blocking)
+            }
+            ("tokio", "spawn", 1)
+            | (
+                "tokio::runtime::Runtime"
+                | "tokio::runtime::Handle"
+                | "tokio::task::JoinSet"
+                | "tokio_util::task::TaskTracker",
+                "spawn",
+                1,
+            ) => Driver::Spawn,
+            ("tokio::task", "spawn_local", 1)
+            | ("tokio::task::LocalSet", "spawn_local" | "run_until", 1)
+            | ("tokio::task::JoinSet", "spawn_local", 1)
+            | ("actix_rt", "spawn", 1) => Driver::Local,
+            _ => return None,
+        })
+    }
+
+    /// Where the code of a context runs.
+    pub fn exec(&self, file: usize, ctx: CtxId) -> Exec {
+        self.exec_at(file, ctx, 0)
+    }
+
+    fn exec_at(&self, file: usize, ctx: CtxId, depth: usize) -> Exec {
+        let m = &self.files[file];
+        let Some(c) = m.ctxs.get(ctx) else {
+            return Exec::Unknown;
+        };
+        if depth > 256 {
+            return Exec::Unknown;
+        }
+        match c.kind {
+            CtxKind::Item => Exec::Unknown,
+            CtxKind::Fn => {
+                let Some(fn_id) = c.fn_id else {
+                    return Exec::Unknown;
+                };
+                let f = &m.fns[fn_id];
+                if let Some(entry) = &f.entry {
+                    return Exec::Async {
+                        boundary: ctx,
+                        runtime: RuntimeInfo {
+                            flavor: entry.flavor,
+                            family: entry.family,
+                        },
+                    };
+                }
+                if f.is_async {
+                    return Exec::Async {
+                        boundary: ctx,
+                        runtime: self.async_runtime[file][fn_id],
+                    };
+                }
+                let root = if f.is_main {
+                    Some(SyncRoot::Main)
+                } else if f.is_test {
+                    Some(SyncRoot::Test)
+                } else {
+                    None
+                };
+                Exec::Sync {
+                    fn_ref: Some((file, fn_id)),
+                    root,
+                }
+            }
+            CtxKind::AsyncBlock | CtxKind::Closure { is_async: true } => Exec::Async {
+                boundary: ctx,
+                runtime: self.future_runtime(file, ctx, depth),
+            },
+            CtxKind::Closure { is_async: false } => match self.closure_role(file, ctx) {
+                ClosureRole::Root(root) => Exec::Sync {
+                    fn_ref: None,
+                    root: Some(root),
+                },
+                ClosureRole::Inherit => match c.parent {
+                    Some(p) => self.exec_at(file, p, depth + 1),
+                    None => Exec::Unknown,
+                },
+                ClosureRole::Unknown => Exec::Unknown,
+            },
+        }
+    }
+
+    /// The runtime an async block or closure runs on: its driver's, or its parent's.
+    fn future_runtime(&self, file: usize, ctx: CtxId, depth: usize) -> RuntimeInfo {
+        let m = &self.files[file];
+        let c = &m.ctxs[ctx];
+        let parent = || match c.parent.map(|p| self.exec_at(file, p, depth + 1)) {
+            Some(Exec::Async { runtime, .. }) => runtime,
+            _ => RuntimeInfo::UNKNOWN,
+        };
+        match c.arg_of {
+            Some((call, idx)) if idx != usize::MAX => self.driven_runtime(file, call, parent),
+            _ => parent(),
+        }
+    }
+
+    /// The runtime a future passed to `call` runs on; `parent` gives the caller's.
+    fn driven_runtime(
+        &self,
+        file: usize,
+        call: CallId,
+        parent: impl Fn() -> RuntimeInfo,
+    ) -> RuntimeInfo {
+        match self.driver(file, call) {
+            Some(Driver::TokioBlockOn) => {
+                let flavor = match self.receiver_ty(file, call) {
+                    Some(ty) if ty.is("tokio::task::LocalSet") => Flavor::Local,
+                    Some(ty) if ty.is("tokio::runtime::Handle") => Flavor::Unknown,
+                    Some(ty) => ty.flavor(),
+                    None => Flavor::Unknown,
+                };
+                RuntimeInfo::tokio(flavor)
+            }
+            Some(Driver::OtherBlockOn(family)) => RuntimeInfo {
+                flavor: Flavor::Unknown,
+                family,
+            },
+            Some(Driver::Local) => RuntimeInfo::tokio(Flavor::Local),
+            Some(Driver::Spawn) => {
+                let target = self.target(file, call).external().unwrap_or("");
+                if target == "tokio::spawn" {
+                    // A task of the same runtime, but not of a `LocalSet` it may be in.
+                    let p = parent();
+                    match p.flavor {
+                        Flavor::Local => RuntimeInfo::tokio(Flavor::Unknown),
+                        _ => RuntimeInfo::tokio(p.flavor),
+                    }
+                } else {
+                    match self.receiver_ty(file, call) {
+                        Some(ty) if ty.is("tokio::runtime::Runtime") => {
+                            RuntimeInfo::tokio(ty.flavor())
+                        }
+                        _ => RuntimeInfo::tokio(Flavor::Unknown),
+                    }
+                }
+            }
+            None => {
+                if let Some(path) = self.target(file, call).external() {
+                    if path == "async_std::task::spawn" || path == "async_std::task::spawn_local" {
+                        return RuntimeInfo {
+                            flavor: Flavor::Unknown,
+                            family: Family::AsyncStd,
+                        };
+                    }
+                    if path == "smol::spawn" || path.starts_with("async_executor::") {
+                        return RuntimeInfo {
+                            flavor: Flavor::Unknown,
+                            family: Family::Smol,
+                        };
+                    }
+                }
+                parent()
+            }
+        }
+    }
+
+    /// What a sync closure is to its caller.
+    fn closure_role(&self, file: usize, ctx: CtxId) -> ClosureRole {
+        let c = &self.files[file].ctxs[ctx];
+        if c.called_in_place {
+            return ClosureRole::Inherit;
+        }
+        let Some((call, idx)) = c.arg_of else {
+            return ClosureRole::Unknown;
+        };
+        if idx == usize::MAX {
+            return ClosureRole::Unknown;
+        }
+        let target = self.target(file, call);
+        if let Some(path) = target.external() {
+            if let Some(root) = sync_root(path) {
+                return ClosureRole::Root(root);
+            }
+            if is_inline_closure_fn(path) {
+                return ClosureRole::Inherit;
+            }
+        }
+        if let Callee::Method { name, .. } = &self.files[file].calls[call].callee {
+            if *target == Target::Unknown && is_combinator(name) {
+                return ClosureRole::Inherit;
+            }
+        }
+        ClosureRole::Unknown
+    }
+
+    /// The fn whose sync body a context belongs to (through closures that run in place).
+    pub fn inherited_fn(&self, file: usize, mut ctx: CtxId) -> Option<FnRef> {
+        let m = &self.files[file];
+        for _ in 0..256 {
+            let c = m.ctxs.get(ctx)?;
+            match c.kind {
+                CtxKind::Fn => return c.fn_id.map(|f| (file, f)),
+                CtxKind::Closure { is_async: false }
+                    if self.closure_role(file, ctx) == ClosureRole::Inherit =>
+                {
+                    ctx = c.parent?
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Whether a call is evaluated inside the future argument of a `block_on`.
+    pub fn inside_block_on(&self, file: usize, call: CallId) -> bool {
+        let calls = &self.files[file].calls;
+        let mut current = calls[call].inside_arg_of;
+        for _ in 0..256 {
+            let Some(outer) = current else { return false };
+            if matches!(
+                self.driver(file, outer),
+                Some(Driver::TokioBlockOn | Driver::OtherBlockOn(_))
+            ) {
+                return true;
+            }
+            current = calls[outer].inside_arg_of;
+        }
+        false
+    }
+
+    /// Whether a live runtime-context guard (`let _guard = rt.enter();`) covers `offset` in the
+    /// sync body `ctx` belongs to.
+    pub fn entered_at(&self, file: usize, ctx: CtxId, offset: usize) -> bool {
+        let m = &self.files[file];
+        m.bindings.iter().any(|b| {
+            b.range.end <= offset
+                && offset < b.scope_end
+                && m.ctx_within(ctx, b.ctx)
+                && !b
+                    .uses
+                    .iter()
+                    .any(|u| u.range.start < offset && self.is_drop_use(file, u))
+                && self
+                    .ty(file, &b.prov)
+                    .is_some_and(|t| t.is("tokio::runtime::EnterGuard"))
+        })
+    }
+
+    /// `drop(x)` or `std::mem::drop(x)`.
+    pub fn is_drop_use(&self, file: usize, u: &Use) -> bool {
+        match u.kind {
+            UseKind::Arg(call) => self.target(file, call).external() == Some("std::mem::drop"),
+            _ => false,
+        }
+    }
+
+    // ----- call graph -----
+
+    /// The calls that target a fn.
+    pub fn callers(&self, f: FnRef) -> &[CallRef] {
+        &self.callers[f.0][f.1]
+    }
+
+    /// The calls in a fn's sync body.
+    pub fn body_calls(&self, f: FnRef) -> &[CallId] {
+        &self.body_calls[f.0][f.1]
+    }
+
+    /// The witness that a sync fn is reached from async code.
+    pub fn reached_from_async(&self, f: FnRef) -> Option<Witness> {
+        self.reached[f.0][f.1]
+    }
+
+    /// Runtimes of async fns: the runtime every caller agrees on (fixpoint over the graph).
+    fn solve_async_runtimes(&mut self) {
+        let async_fns: Vec<FnRef> = self
+            .files
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, f)| {
+                f.fns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.is_async && d.entry.is_none())
+                    .map(move |(id, _)| (fi, id))
+            })
+            .collect();
+        let exported = |d: &FnDef| d.is_pub && self.krate.kind == CrateKind::Lib;
+        for _ in 0..8 {
+            let mut changed = false;
+            for &f in &async_fns {
+                if exported(self.fn_def(f)) {
+                    continue;
+                }
+                let mut agreed: Option<RuntimeInfo> = None;
+                let mut conflict = self.callers(f).is_empty();
+                for &(cf, call) in self.callers(f) {
+                    let info = self.call_runtime(cf, call);
+                    match agreed {
+                        None => agreed = Some(info),
+                        Some(a) if a == info => {}
+                        Some(_) => conflict = true,
+                    }
+                }
+                let info = match (conflict, agreed) {
+                    (false, Some(a)) => a,
+                    _ => RuntimeInfo::UNKNOWN,
+                };
+                if self.async_runtime[f.0][f.1] != info {
+                    self.async_runtime[f.0][f.1] = info;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// The runtime the future a call creates runs on: its driver's, or the caller's.
+    fn call_runtime(&self, file: usize, call: CallId) -> RuntimeInfo {
+        let c = &self.files[file].calls[call];
+        let caller = || match self.exec(file, c.ctx) {
+            Exec::Async { runtime, .. } => runtime,
+            _ => RuntimeInfo::UNKNOWN,
+        };
+        match c.used_as {
+            ValueUse::Arg(driver) => self.driven_runtime(file, driver, caller),
+            _ => caller(),
+        }
+    }
+
+    /// Marks every sync fn reached from async code, breadth-first, keeping the first witness.
+    fn propagate_async_reach(&mut self) {
+        let mut queue = VecDeque::new();
+        for (fi, file) in self.files.iter().enumerate() {
+            for (id, call) in file.calls.iter().enumerate() {
+                if call.from_token_scan {
+                    continue;
+                }
+                let Target::Fn {
+                    fn_ref,
+                    certain: true,
+                } = self.targets[fi][id]
+                else {
+                    continue;
+                };
+                if !self.is_plain_sync(fn_ref) || self.reached[fn_ref.0][fn_ref.1].is_some() {
+                    continue;
+                }
+                if matches!(self.exec(fi, call.ctx), Exec::Async { .. }) {
+                    self.reached[fn_ref.0][fn_ref.1] = Some(Witness {
+                        call: (fi, id),
+                        via: None,
+                    });
+                    queue.push_back(fn_ref);
+                }
+            }
+        }
+        while let Some(f) = queue.pop_front() {
+            for &id in &self.body_calls[f.0][f.1] {
+                let call = &self.files[f.0].calls[id];
+                if call.from_token_scan {
+                    continue;
+                }
+                let Target::Fn {
+                    fn_ref,
+                    certain: true,
+                } = self.targets[f.0][id]
+                else {
+                    continue;
+                };
+                if self.is_plain_sync(fn_ref) && self.reached[fn_ref.0][fn_ref.1].is_none() {
+                    self.reached[fn_ref.0][fn_ref.1] = Some(Witness {
+                        call: (f.0, id),
+                        via: Some(f),
+                    });
+                    queue.push_back(fn_ref);
+                }
+            }
+        }
+    }
+
+    /// A sync fn that is not a program or test root (those have their own threads).
+    fn is_plain_sync(&self, f: FnRef) -> bool {
+        let d = self.fn_def(f);
+        !d.is_async && d.entry.is_none() && !d.is_main && !d.is_test
+    }
+
+    /// Notes that name the chain from async code to a sync fn, innermost first:
+    /// `` `load` is called from async fn `serve` (src/server.rs:40) ``.
+    pub fn chain_notes(&self, f: FnRef) -> Vec<String> {
+        let mut notes = Vec::new();
+        let mut current = f;
+        let mut seen = HashSet::new();
+        while let Some(w) = self.reached_from_async(current) {
+            if !seen.insert(current) || notes.len() > 8 {
+                break;
+            }
+            let (cf, call) = w.call;
+            let file = &self.files[cf];
+            let at = format!(
+                "{}:{}",
+                file.path,
+                file.line_of(file.calls[call].range.start)
+            );
+            let callee = &self.fn_def(current).name;
+            match w.via {
+                Some(via) => {
+                    notes.push(format!(
+                        "`{callee}` is called from `{}` ({at})",
+                        self.fn_def(via).name
+                    ));
+                    current = via;
+                }
+                None => {
+                    notes.push(format!(
+                        "`{callee}` is called from {} ({at})",
+                        self.describe_ctx(cf, file.calls[call].ctx)
+                    ));
+                    break;
+                }
+            }
+        }
+        notes
+    }
+
+    /// "async fn `serve`", "an async block", "the `#[tokio::main]` fn `main`".
+    pub fn describe_ctx(&self, file: usize, ctx: CtxId) -> String {
+        let m = &self.files[file];
+        let boundary = match self.exec(file, ctx) {
+            Exec::Async { boundary, .. } => boundary,
+            _ => ctx,
+        };
+        let c = &m.ctxs[boundary];
+        match c.kind {
+            CtxKind::Fn => match c.fn_id.map(|f| &m.fns[f]) {
+                Some(f) => match &f.entry {
+                    Some(e) => format!("the `#[{}]` fn `{}`", e.attr, f.name),
+                    None if f.is_async => format!("async fn `{}`", f.name),
+                    None => format!("fn `{}`", f.name),
+                },
+                None => "a fn".into(),
+            },
+            CtxKind::AsyncBlock => "an async block".into(),
+            CtxKind::Closure { is_async: true } => "an async closure".into(),
+            CtxKind::Closure { is_async: false } => "a closure".into(),
+            CtxKind::Item => "an item".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ClosureRole {
+    Root(SyncRoot),
+    Inherit,
+    Unknown,
+}
+
+/// Functions and methods whose closure argument runs on a thread of its own kind.
+fn sync_root(path: &str) -> Option<SyncRoot> {
+    Some(match path {
+        "std::thread::spawn"
+        | "std::thread::Builder::spawn"
+        | "std::thread::Builder::spawn_scoped"
+        | "std::thread::Scope::spawn" => SyncRoot::Thread,
+        "tokio::task::spawn_blocking"
+        | "tokio::task::block_in_place"
+        | "tokio::runtime::Runtime::spawn_blocking"
+        | "tokio::runtime::Handle::spawn_blocking"
+        | "tokio::task::JoinSet::spawn_blocking"
+        | "blocking::unblock"
+        | "async_std::task::spawn_blocking"
+        | "actix_web::web::block" => SyncRoot::Blocking,
+        "rayon::spawn" | "rayon::spawn_fifo" | "rayon::Scope::spawn" | "rayon::join" => {
+            SyncRoot::Rayon
+        }
+        _ => return None,
+    })
+}
+
+/// Free functions that call their closure argument before they return.
+fn is_inline_closure_fn(path: &str) -> bool {
+    matches!(
+        path,
+        "std::panic::catch_unwind"
+            | "std::thread::scope"
+            | "rayon::scope"
+            | "std::iter::from_fn"
+            | "std::iter::successors"
+            | "std::iter::repeat_with"
+    )
+}
+
+/// Iterator, Option and Result adapters: their closures run where they are called.
+fn is_combinator(name: &str) -> bool {
+    matches!(
+        name,
+        "map"
+            | "for_each"
+            | "try_for_each"
+            | "filter"
+            | "filter_map"
+            | "flat_map"
+            | "and_then"
+            | "or_else"
+            | "map_err"
+            | "map_or"
+            | "map_or_else"
+            | "unwrap_or_else"
+            | "ok_or_else"
+            | "fold"
+            | "try_fold"
+            | "any"
+            | "all"
+            | "find"
+            | "find_map"
+            | "position"
+            | "take_while"
+            | "skip_while"
+            | "map_while"
+            | "inspect"
+            | "retain"
+            | "sort_by"
+            | "sort_by_key"
+            | "sort_unstable_by"
+            | "sort_unstable_by_key"
+            | "max_by"
+            | "max_by_key"
+            | "min_by"
+            | "min_by_key"
+            | "then"
+            | "then_some"
+            | "get_or_insert_with"
+            | "or_insert_with"
+            | "or_insert_with_key"
+            | "is_some_and"
+            | "is_ok_and"
+            | "is_none_or"
+            | "partition"
+            | "scan"
+            | "dedup_by"
+            | "dedup_by_key"
+            | "zip_with"
+            | "with"
+    )
+}
+
+/// Method names of std and the watched crates: a crate method of the same name is not resolved
+/// by name alone, since the receiver may be the library type.
+fn is_common_method(name: &str) -> bool {
+    is_combinator(name)
+        || types::is_passthrough_method(name)
+        || matches!(
+            name,
+            "new"
+                | "default"
+                | "run"
+                | "start"
+                | "stop"
+                | "spawn"
+                | "block_on"
+                | "send"
+                | "recv"
+                | "try_recv"
+                | "read"
+                | "write"
+                | "flush"
+                | "close"
+                | "shutdown"
+                | "join"
+                | "wait"
+                | "poll"
+                | "call"
+                | "handle"
+                | "enter"
+                | "len"
+                | "is_empty"
+                | "iter"
+                | "iter_mut"
+                | "into_iter"
+                | "push"
+                | "pop"
+                | "insert"
+                | "remove"
+                | "contains"
+                | "get"
+                | "set"
+                | "take"
+                | "replace"
+                | "next"
+                | "collect"
+                | "extend"
+                | "clear"
+                | "build"
+                | "connect"
+                | "bind"
+                | "accept"
+                | "listen"
+                | "load"
+                | "store"
+                | "from"
+                | "into"
+                | "to_string"
+                | "fmt"
+                | "eq"
+                | "cmp"
+                | "hash"
+                | "drop"
+                | "abort"
+                | "cancel"
+                | "notify"
+                | "notify_one"
+                | "notify_waiters"
+                | "acquire"
+                | "release"
+                | "subscribe"
+                | "unwrap_or"
+                | "unwrap_or_default"
+                | "as_str"
+                | "as_slice"
+                | "first"
+                | "last"
+                | "split"
+                | "parse"
+                | "process"
+                | "execute"
+                | "update"
+                | "reset"
+                | "finish"
+                | "init"
+                | "open"
+                | "create"
+                | "sleep"
+                | "tick"
+                | "lock"
+                | "try_lock"
+                | "blocking_recv"
+                | "blocking_send"
+                | "blocking_lock"
+                | "blocking_read"
+                | "blocking_write"
+        )
+}

@@ -1,1 +1,201 @@
-//! placeholder
+//! Macro bodies the model understands: `join!`/`try_join!`, `select!`, `pin!`, format-like
+//! macros, and the statics of `lazy_static!`/`thread_local!`. Any other macro is token-scanned
+//! by the builder.
+
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Pat, Token};
+
+pub enum MacroBody {
+    /// Expressions the macro evaluates; `awaits` when it awaits them (`join!`).
+    Exprs { exprs: Vec<Expr>, awaits: bool },
+    /// `select!`: the futures it awaits, and each branch's pattern and handler.
+    Select {
+        futures: Vec<Expr>,
+        handlers: Vec<(Option<Pat>, Expr)>,
+    },
+}
+
+const FORMAT_LIKE: &[&str] = &[
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "dbg",
+    "vec",
+    "anyhow",
+    "bail",
+    "ensure",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "pin",
+    "pin_mut",
+];
+
+/// Parses a macro's body into expressions, or `None` to fall back to a token scan.
+pub fn parse_body(mac: &syn::Macro, name: &str) -> Option<MacroBody> {
+    match name {
+        "join" | "try_join" => {
+            let exprs = (|input: ParseStream| {
+                skip_biased(input)?;
+                Punctuated::<Expr, Token![,]>::parse_terminated(input)
+            })
+            .parse2(mac.tokens.clone())
+            .ok()?;
+            Some(MacroBody::Exprs {
+                exprs: exprs.into_iter().collect(),
+                awaits: true,
+            })
+        }
+        "select" | "select_biased" => parse_select.parse2(mac.tokens.clone()).ok(),
+        "matches" => {
+            let scrutinee = (|input: ParseStream| {
+                let e: Expr = input.parse()?;
+                input.parse::<Token![,]>()?;
+                let _rest: proc_macro2::TokenStream = input.parse()?;
+                Ok(e)
+            })
+            .parse2(mac.tokens.clone())
+            .ok()?;
+            Some(MacroBody::Exprs {
+                exprs: vec![scrutinee],
+                awaits: false,
+            })
+        }
+        _ if FORMAT_LIKE.contains(&name) => {
+            let exprs = Punctuated::<Expr, Token![,]>::parse_terminated
+                .parse2(mac.tokens.clone())
+                .ok()
+                .map(|p| p.into_iter().collect::<Vec<_>>())
+                .or_else(|| {
+                    // `vec![elem; n]`
+                    (|input: ParseStream| {
+                        let elem: Expr = input.parse()?;
+                        input.parse::<Token![;]>()?;
+                        let n: Expr = input.parse()?;
+                        Ok(vec![elem, n])
+                    })
+                    .parse2(mac.tokens.clone())
+                    .ok()
+                })?;
+            Some(MacroBody::Exprs {
+                exprs,
+                awaits: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// An optional leading `biased;`.
+fn skip_biased(input: ParseStream) -> syn::Result<()> {
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        let fork = input.fork();
+        let ident: syn::Ident = fork.parse()?;
+        if ident == "biased" {
+            input.parse::<syn::Ident>()?;
+            input.parse::<Token![;]>()?;
+        }
+    }
+    Ok(())
+}
+
+/// `tokio::select!` / `futures::select!`: `biased;`? then `pat = fut (, if cond)? => handler,`
+/// branches, and `else => e` / `complete => e` / `default => e`.
+fn parse_select(input: ParseStream) -> syn::Result<MacroBody> {
+    let mut futures = Vec::new();
+    let mut handlers = Vec::new();
+    skip_biased(input)?;
+    while !input.is_empty() {
+        let fallback = input.peek(Token![else])
+            || input.peek(Token![default])
+            || (input.peek(syn::Ident) && input.peek2(Token![=>]));
+        let pat = if fallback {
+            if input.peek(Token![else]) {
+                input.parse::<Token![else]>()?;
+            } else if input.peek(Token![default]) {
+                input.parse::<Token![default]>()?;
+            } else {
+                input.parse::<syn::Ident>()?;
+            }
+            None
+        } else {
+            let pat = Pat::parse_single(input)?;
+            input.parse::<Token![=]>()?;
+            let fut = Expr::parse_without_eager_brace(input)?;
+            futures.push(fut);
+            if input.peek(Token![,]) && input.peek2(Token![if]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<Token![if]>()?;
+                let cond: Expr = Expr::parse_without_eager_brace(input)?;
+                futures.push(cond);
+            }
+            Some(pat)
+        };
+        input.parse::<Token![=>]>()?;
+        let handler: Expr = input.parse()?;
+        let block_like = matches!(handler, Expr::Block(_));
+        handlers.push((pat, handler));
+        if input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+        } else if !block_like && !input.is_empty() {
+            return Err(input.error("expected `,`"));
+        }
+    }
+    Ok(MacroBody::Select { futures, handlers })
+}
+
+/// `lazy_static! { static ref X: T = e; }` and `thread_local! { static X: T = e; }`.
+pub fn static_items(mac: &syn::Macro) -> Vec<(syn::Ident, syn::Type, Expr)> {
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    if name != "lazy_static" && name != "thread_local" {
+        return Vec::new();
+    }
+    let parser = |input: ParseStream| {
+        let mut out = Vec::new();
+        while !input.is_empty() {
+            input.call(syn::Attribute::parse_outer)?;
+            input.parse::<syn::Visibility>()?;
+            input.parse::<Token![static]>()?;
+            if input.peek(Token![ref]) {
+                input.parse::<Token![ref]>()?;
+            }
+            let ident: syn::Ident = input.parse()?;
+            input.parse::<Token![:]>()?;
+            let ty: syn::Type = input.parse()?;
+            input.parse::<Token![=]>()?;
+            if input.peek(Token![const]) && input.peek2(syn::token::Brace) {
+                input.parse::<Token![const]>()?;
+            }
+            let init: Expr = input.parse()?;
+            if input.peek(Token![;]) {
+                input.parse::<Token![;]>()?;
+            }
+            out.push((ident, ty, init));
+        }
+        Ok(out)
+    };
+    parser.parse2(mac.tokens.clone()).unwrap_or_default()
+}

@@ -10,7 +10,7 @@ pub mod scope;
 pub mod types;
 
 use std::ops::Range;
-pub use types::{Flavor, Prov, Ty};
+pub use types::{Family, Flavor, Prov, Ty};
 
 /// What the driver knows about the crate a file belongs to.
 #[derive(Clone, Debug, Default)]
@@ -73,6 +73,8 @@ pub struct Ctx {
     pub kind: CtxKind,
     pub parent: Option<CtxId>,
     pub range: Range<usize>,
+    /// Where a label about the context goes: `async fn name`, `async move`, `|x|`.
+    pub head: Range<usize>,
     /// The fn item whose body this context is in.
     pub fn_id: Option<FnId>,
     /// The call this closure or async block is passed to, directly (through `&`, parentheses,
@@ -82,6 +84,10 @@ pub struct Ctx {
     pub called_in_place: bool,
     /// The async block is awaited where it is written (`async { .. }.await`).
     pub awaited_in_place: bool,
+    /// A `move` closure or `async move` block: captured bindings are moved into it.
+    pub is_move: bool,
+    /// Inside a loop of the enclosing context.
+    pub in_loop: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +97,9 @@ pub enum CtxKind {
     /// A fn item's body.
     Fn,
     AsyncBlock,
-    Closure { is_async: bool },
+    Closure {
+        is_async: bool,
+    },
 }
 
 /// The runtime-entry attribute of a fn (`#[tokio::main]`, `#[tokio::test]`, `#[actix_web::main]`, ...).
@@ -100,6 +108,7 @@ pub struct Entry {
     /// The attribute's canonical path, e.g. `tokio::main`.
     pub attr: String,
     pub flavor: Flavor,
+    pub family: Family,
     pub is_test: bool,
     pub range: Range<usize>,
 }
@@ -257,6 +266,13 @@ pub struct MacroSite {
     pub has_await: bool,
 }
 
+/// Where a body can be left early: `?` or `return`.
+#[derive(Clone, Debug)]
+pub struct ExitPoint {
+    pub ctx: CtxId,
+    pub offset: usize,
+}
+
 /// A struct with the known types of its fields.
 #[derive(Clone, Debug)]
 pub struct StructDef {
@@ -297,6 +313,7 @@ pub struct FileModel {
     pub calls: Vec<Call>,
     pub bindings: Vec<Binding>,
     pub awaits: Vec<AwaitPoint>,
+    pub exits: Vec<ExitPoint>,
     pub macros: Vec<MacroSite>,
     pub structs: Vec<StructDef>,
     pub statics: Vec<StaticDef>,

@@ -19,6 +19,17 @@ impl Flavor {
     }
 }
 
+/// Which executor runs a future: what panics depends on it (tokio's checks see only tokio).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    Unknown,
+    Tokio,
+    AsyncStd,
+    Smol,
+    /// `futures::executor`, `pollster` and other park-the-thread executors.
+    Blocking,
+}
+
 /// A known type: a watched library type by canonical path, or a type of the crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ty {
@@ -93,5 +104,281 @@ impl Prov {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self, Prov::Unknown)
+    }
+}
+
+/// Watched types a receiver can be known as, by canonical path.
+const LIB_TYPES: &[&str] = &[
+    "tokio::runtime::Runtime",
+    "tokio::runtime::LocalRuntime",
+    "tokio::runtime::Builder",
+    "tokio::runtime::Handle",
+    "tokio::runtime::EnterGuard",
+    "tokio::task::LocalSet",
+    "tokio::task::JoinSet",
+    "tokio::task::JoinHandle",
+    "tokio_util::task::TaskTracker",
+    "tokio::sync::mpsc::Sender",
+    "tokio::sync::mpsc::Receiver",
+    "tokio::sync::mpsc::UnboundedSender",
+    "tokio::sync::mpsc::UnboundedReceiver",
+    "tokio::sync::oneshot::Sender",
+    "tokio::sync::oneshot::Receiver",
+    "tokio::sync::broadcast::Sender",
+    "tokio::sync::broadcast::Receiver",
+    "tokio::sync::watch::Sender",
+    "tokio::sync::watch::Receiver",
+    "tokio::sync::Mutex",
+    "tokio::sync::RwLock",
+    "tokio::sync::Semaphore",
+    "tokio::sync::Notify",
+    "actix_rt::System",
+    "actix_rt::SystemRunner",
+    "actix_rt::Runtime",
+    "async_executor::Executor",
+    "async_executor::LocalExecutor",
+    "async_task::Task",
+    "futures_executor::LocalPool",
+    "std::thread::Builder",
+    "std::thread::Scope",
+    "pollster::FutureExt",
+    "futures_lite::future::FutureExt",
+    "rayon::Scope",
+];
+
+pub fn lib_type(path: &str) -> Option<&'static str> {
+    LIB_TYPES.iter().copied().find(|t| *t == path)
+}
+
+/// Smart pointers, cells and results that hand out their content (`Arc<Runtime>` is used as a runtime).
+pub fn is_wrapper_type(path: &str) -> bool {
+    matches!(
+        path,
+        "std::sync::Arc"
+            | "std::rc::Rc"
+            | "std::boxed::Box"
+            | "std::option::Option"
+            | "std::result::Result"
+            | "std::sync::OnceLock"
+            | "std::sync::LazyLock"
+            | "std::cell::OnceCell"
+            | "std::cell::LazyCell"
+            | "std::mem::ManuallyDrop"
+            | "std::pin::Pin"
+            | "std::sync::Mutex"
+            | "std::sync::RwLock"
+            | "once_cell::sync::Lazy"
+            | "once_cell::sync::OnceCell"
+            | "once_cell::unsync::Lazy"
+            | "once_cell::unsync::OnceCell"
+            | "parking_lot::Mutex"
+            | "parking_lot::RwLock"
+    ) || path.ends_with("::Result") // `io::Result<T>`, `anyhow::Result<T>`: the first argument is the value
+}
+
+/// Methods whose result is (a reference to) their receiver's value, or its content.
+pub fn is_passthrough_method(name: &str) -> bool {
+    matches!(
+        name,
+        "unwrap"
+            | "expect"
+            | "unwrap_unchecked"
+            | "clone"
+            | "as_ref"
+            | "as_mut"
+            | "borrow"
+            | "borrow_mut"
+            | "deref"
+            | "get"
+            | "get_or_init"
+            | "get_or_try_init"
+            | "get_mut"
+            | "lock"
+            | "to_owned"
+            | "ok"
+            | "context"
+            | "with_context"
+            | "map_err"
+            | "ok_or"
+            | "ok_or_else"
+            | "wrap_err"
+            | "into_inner"
+    )
+}
+
+/// Functions that wrap or share their first argument (`Arc::new(rt)` is still the runtime).
+pub fn is_passthrough_fn(path: &str) -> bool {
+    matches!(
+        path,
+        "std::sync::Arc::new"
+            | "std::sync::Arc::clone"
+            | "std::sync::Arc::from"
+            | "std::rc::Rc::new"
+            | "std::rc::Rc::clone"
+            | "std::boxed::Box::new"
+            | "std::option::Option::Some"
+            | "std::result::Result::Ok"
+            | "std::mem::ManuallyDrop::new"
+            | "std::clone::Clone::clone"
+    )
+}
+
+fn runtime(flavor: Flavor, time: bool, io: bool) -> Ty {
+    Ty::Lib {
+        path: "tokio::runtime::Runtime",
+        flavor,
+        time,
+        io,
+    }
+}
+
+fn builder(flavor: Flavor) -> Ty {
+    Ty::Lib {
+        path: "tokio::runtime::Builder",
+        flavor,
+        time: false,
+        io: false,
+    }
+}
+
+/// The value a watched constructor or free function returns.
+pub fn constructor(path: &str) -> Option<Ty> {
+    let channel =
+        |tx: &'static str, rx: &'static str| Ty::Tuple(vec![Some(Ty::lib(tx)), Some(Ty::lib(rx))]);
+    Some(match path {
+        "tokio::runtime::Runtime::new" => runtime(Flavor::MultiThread, true, true),
+        "tokio::runtime::Builder::new_current_thread" => builder(Flavor::CurrentThread),
+        "tokio::runtime::Builder::new_multi_thread"
+        | "tokio::runtime::Builder::new_multi_thread_alt" => builder(Flavor::MultiThread),
+        "tokio::runtime::LocalRuntime::new" => Ty::Lib {
+            path: "tokio::runtime::LocalRuntime",
+            flavor: Flavor::Local,
+            time: true,
+            io: true,
+        },
+        "tokio::runtime::Handle::current" | "tokio::runtime::Handle::try_current" => {
+            Ty::lib("tokio::runtime::Handle")
+        }
+        "tokio::task::LocalSet::new" | "tokio::task::LocalSet::default" => {
+            Ty::lib("tokio::task::LocalSet")
+        }
+        "tokio::task::JoinSet::new" | "tokio::task::JoinSet::default" => {
+            Ty::lib("tokio::task::JoinSet")
+        }
+        "tokio_util::task::TaskTracker::new" | "tokio_util::task::TaskTracker::default" => {
+            Ty::lib("tokio_util::task::TaskTracker")
+        }
+        "tokio::spawn"
+        | "tokio::task::spawn_blocking"
+        | "tokio::task::spawn_local"
+        | "actix_rt::spawn" => Ty::lib("tokio::task::JoinHandle"),
+        "tokio::sync::mpsc::channel" => {
+            channel("tokio::sync::mpsc::Sender", "tokio::sync::mpsc::Receiver")
+        }
+        "tokio::sync::mpsc::unbounded_channel" => channel(
+            "tokio::sync::mpsc::UnboundedSender",
+            "tokio::sync::mpsc::UnboundedReceiver",
+        ),
+        "tokio::sync::oneshot::channel" => channel(
+            "tokio::sync::oneshot::Sender",
+            "tokio::sync::oneshot::Receiver",
+        ),
+        "tokio::sync::broadcast::channel" => channel(
+            "tokio::sync::broadcast::Sender",
+            "tokio::sync::broadcast::Receiver",
+        ),
+        "tokio::sync::watch::channel" => {
+            channel("tokio::sync::watch::Sender", "tokio::sync::watch::Receiver")
+        }
+        "tokio::sync::Mutex::new" | "tokio::sync::Mutex::const_new" => {
+            Ty::lib("tokio::sync::Mutex")
+        }
+        "tokio::sync::RwLock::new" | "tokio::sync::RwLock::const_new" => {
+            Ty::lib("tokio::sync::RwLock")
+        }
+        "tokio::sync::Semaphore::new" | "tokio::sync::Semaphore::const_new" => {
+            Ty::lib("tokio::sync::Semaphore")
+        }
+        "tokio::sync::Notify::new" | "tokio::sync::Notify::const_new" => {
+            Ty::lib("tokio::sync::Notify")
+        }
+        "actix_rt::System::new" => Ty::lib("actix_rt::SystemRunner"),
+        "actix_rt::Runtime::new" => Ty::Lib {
+            path: "actix_rt::Runtime",
+            flavor: Flavor::Local,
+            time: true,
+            io: true,
+        },
+        "async_executor::Executor::new" => Ty::lib("async_executor::Executor"),
+        "async_executor::LocalExecutor::new" => Ty::lib("async_executor::LocalExecutor"),
+        "futures_executor::LocalPool::new" => Ty::lib("futures_executor::LocalPool"),
+        "std::thread::Builder::new" => Ty::lib("std::thread::Builder"),
+        _ => return None,
+    })
+}
+
+/// The value a method of a watched type returns, where it matters.
+pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
+    let Ty::Lib {
+        path,
+        flavor,
+        time,
+        io,
+    } = receiver
+    else {
+        return None;
+    };
+    let (flavor, mut time, mut io) = (*flavor, *time, *io);
+    match (*path, method) {
+        ("tokio::runtime::Builder", "build") => Some(runtime(flavor, time, io)),
+        ("tokio::runtime::Builder", "build_local") => Some(Ty::Lib {
+            path: "tokio::runtime::LocalRuntime",
+            flavor: Flavor::Local,
+            time,
+            io,
+        }),
+        ("tokio::runtime::Builder", _) => {
+            match method {
+                "enable_all" => (time, io) = (true, true),
+                "enable_time" => time = true,
+                "enable_io" => io = true,
+                _ => {}
+            }
+            Some(Ty::Lib {
+                path,
+                flavor,
+                time,
+                io,
+            })
+        }
+        ("tokio::runtime::Runtime" | "tokio::runtime::LocalRuntime", "handle")
+        | ("tokio::runtime::Handle", "clone") => Some(Ty::Lib {
+            path: "tokio::runtime::Handle",
+            flavor,
+            time,
+            io,
+        }),
+        (
+            "tokio::runtime::Runtime" | "tokio::runtime::LocalRuntime" | "tokio::runtime::Handle",
+            "enter",
+        ) => Some(Ty::lib("tokio::runtime::EnterGuard")),
+        (
+            "tokio::runtime::Runtime"
+            | "tokio::runtime::LocalRuntime"
+            | "tokio::runtime::Handle"
+            | "tokio::task::LocalSet",
+            "spawn" | "spawn_blocking" | "spawn_local",
+        ) => Some(Ty::lib("tokio::task::JoinHandle")),
+        ("tokio::sync::broadcast::Sender", "subscribe") => {
+            Some(Ty::lib("tokio::sync::broadcast::Receiver"))
+        }
+        ("tokio::sync::watch::Sender", "subscribe") => {
+            Some(Ty::lib("tokio::sync::watch::Receiver"))
+        }
+        ("actix_rt::System", "new") => Some(Ty::lib("actix_rt::SystemRunner")),
+        ("std::thread::Builder", "name" | "stack_size" | "no_hooks") => {
+            Some(Ty::lib("std::thread::Builder"))
+        }
+        _ => None,
     }
 }

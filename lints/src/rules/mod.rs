@@ -1,20 +1,142 @@
-//! The lint registry: one module per lint.
+//! The lint registry: one module per lint, each a `declare_lint!` (its doc comment is the lint's
+//! documentation) and a `check` function over the crate model.
 
+use crate::diagnostic::{Diagnostic, Label, Level};
 use crate::lint::{Lint, LintLevels};
-use crate::model::{CrateInfo, FileModel};
-use crate::Diagnostic;
+use crate::model::krate::{CrateModel, Exec, FnRef};
+use crate::model::{CrateInfo, CtxId, CtxKind, FileModel};
 
-/// Every lint, in the order `--list` shows them.
-pub static LINTS: &[&Lint] = &[];
+macro_rules! rules {
+    ($($rule:ident),* $(,)?) => {
+        $(pub mod $rule;)*
+
+        /// Every lint, in the order `--list` shows them.
+        pub static LINTS: &[&Lint] = &[$(&$rule::LINT),*];
+
+        static CHECKS: &[fn(&mut LintCx<'_>)] = &[$($rule::check),*];
+    };
+}
+
+rules! {
+    nested_runtime_block_on,
+}
 
 pub fn find_lint(name: &str) -> Option<&'static Lint> {
     LINTS.iter().copied().find(|l| l.name == name)
 }
 
 pub fn check_crate(
-    _krate: &CrateInfo,
+    krate: &CrateInfo,
     files: &[FileModel],
-    _levels: &LintLevels,
+    levels: &LintLevels,
 ) -> Vec<Vec<Diagnostic>> {
-    files.iter().map(|_| Vec::new()).collect()
+    let cm = CrateModel::new(krate, files);
+    let mut cx = LintCx {
+        cm: &cm,
+        levels,
+        diagnostics: files.iter().map(|_| Vec::new()).collect(),
+        enabled: false,
+    };
+    for (lint, check) in LINTS.iter().zip(CHECKS) {
+        cx.enabled = levels.configured(lint) != Level::Allow;
+        if cx.enabled {
+            check(&mut cx);
+        }
+    }
+    let mut out = cx.diagnostics;
+    for file in &mut out {
+        file.sort_by(|a, b| (a.primary.range.start, a.code).cmp(&(b.primary.range.start, b.code)));
+        file.dedup();
+    }
+    out
+}
+
+/// What a rule sees: the crate model, and where its findings go.
+pub struct LintCx<'a> {
+    pub cm: &'a CrateModel<'a>,
+    levels: &'a LintLevels,
+    diagnostics: Vec<Vec<Diagnostic>>,
+    enabled: bool,
+}
+
+/// How sure a finding is: only `Certain` findings may be reported above warn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Certainty {
+    Certain,
+    /// An unknown receiver, a call chain, a maybe-async closure, a macro's tokens.
+    Uncertain,
+}
+
+impl<'a> LintCx<'a> {
+    pub fn files(&self) -> &'a [FileModel] {
+        self.cm.files
+    }
+
+    /// Starts a finding of `lint` in `file`; `finish` it with [`LintCx::emit`].
+    pub fn diagnostic(
+        &self,
+        lint: &'static Lint,
+        certainty: Certainty,
+        message: impl Into<String>,
+        primary: Label,
+    ) -> Diagnostic {
+        let level = self
+            .levels
+            .effective(lint, certainty == Certainty::Uncertain);
+        Diagnostic::new(lint.name, level, message, primary)
+    }
+
+    pub fn emit(&mut self, file: usize, diagnostic: Diagnostic) {
+        if self.enabled && diagnostic.level != Level::Allow {
+            self.diagnostics[file].push(diagnostic);
+        }
+    }
+
+    /// A label on the head of the async context code runs in (`async fn serve`, `async move`).
+    pub fn async_context_label(&self, file: usize, ctx: CtxId) -> Option<Label> {
+        let boundary = match self.cm.exec(file, ctx) {
+            Exec::Async { boundary, .. } => boundary,
+            _ => return None,
+        };
+        let m = &self.files()[file];
+        let c = &m.ctxs[boundary];
+        let (range, message) = match c.kind {
+            CtxKind::Fn => {
+                let f = &m.fns[c.fn_id?];
+                match &f.entry {
+                    Some(e) => (
+                        e.range.clone(),
+                        format!(
+                            "the body of this fn runs inside the runtime `#[{}]` starts",
+                            e.attr
+                        ),
+                    ),
+                    None => (
+                        c.head.clone(),
+                        "this async fn runs on an executor".to_string(),
+                    ),
+                }
+            }
+            CtxKind::AsyncBlock => (
+                c.head.clone(),
+                "this async block runs on an executor".into(),
+            ),
+            _ => (
+                c.head.clone(),
+                "this async closure runs on an executor".into(),
+            ),
+        };
+        Some(Label::new(range, message))
+    }
+
+    /// The sync fn code runs in, when it is reached from async code (for transitive findings).
+    pub fn reached_sync_fn(&self, file: usize, ctx: CtxId) -> Option<FnRef> {
+        match self.cm.exec(file, ctx) {
+            Exec::Sync {
+                fn_ref: Some(f),
+                root: None,
+            } => self.cm.reached_from_async(f).map(|_| f),
+            _ => None,
+        }
+    }
 }
