@@ -1,1 +1,219 @@
+//! `cargo appstract-lint`: finds async-runtime misuse in Rust code by parsing it, without
+//! compiling. This crate is the tool around the analysis in `appstract-lints`: it knows files,
+//! flags and output formats, and no lint by name.
+//!
+//! [`run`] is the whole program after argument parsing; tests call the stages directly:
+//! [`discover`] makes a [`discover::Plan`], [`lint`] turns it into a [`driver::Report`], and
+//! [`output`] renders that.
 
+pub mod cli;
+pub mod discover;
+pub mod driver;
+mod error;
+pub mod output;
+mod paths;
+
+pub use cli::Args;
+pub use error::Error;
+
+use appstract_lints::{find_lint, LintLevels, LINTS};
+use codespan_reporting::term::termcolor::{
+    BufferedStandardStream, Color, ColorChoice, ColorSpec, StandardStream, WriteColor,
+};
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+/// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
+const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// How a run ended; the process exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at deny level.
+    Clean,
+    /// A deny-level finding, or a file that does not parse or cannot be read.
+    Findings,
+    /// A usage error, a path that does not exist, or an internal error.
+    Failure,
+}
+
+impl Status {
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Clean => 0,
+            Status::Findings => 1,
+            Status::Failure => 2,
+        }
+    }
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status.code())
+    }
+}
+
+/// Runs one invocation, writing to this process's stdout and stderr.
+pub fn run(args: &Args) -> Status {
+    let color = output::color_choice(args.color, io::stderr().is_terminal());
+    match execute(args, color) {
+        Ok(status) => status,
+        Err(err) => {
+            print_error(&err, color);
+            Status::Failure
+        }
+    }
+}
+
+fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
+    if args.list {
+        print_list().map_err(output_error)?;
+        return Ok(Status::Clean);
+    }
+    if let Some(name) = &args.explain {
+        explain(name)?;
+        return Ok(Status::Clean);
+    }
+
+    let cwd = std::env::current_dir()
+        .map_err(|err| Error::new(format!("cannot read the current directory: {err}")))?;
+    let plan = if args.paths.is_empty() {
+        discover::cargo_project(&cwd)?
+    } else {
+        discover::paths(&cwd, &args.paths)?
+    };
+    let report = lint(&plan, args.jobs.map_or(0, |jobs| jobs.get()))?;
+
+    let stderr = BufferedStandardStream::stderr(color);
+    match output::emitter(args.message_format, stderr).emit(&report) {
+        // The reader went away (`| head`): nothing left to tell.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        result => result.map_err(output_error)?,
+    }
+    for internal in &report.internal_errors {
+        print_error(
+            &Error::new(format!("internal error: {internal}"))
+                .with_help("this is a bug in appstract-lint; please report it with the file"),
+            color,
+        );
+    }
+    Ok(if !report.internal_errors.is_empty() {
+        Status::Failure
+    } else if report.error_count() > 0 {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+/// Runs a plan on `jobs` worker threads (0: one per CPU) with the default lint levels.
+pub fn lint(plan: &discover::Plan, jobs: usize) -> Result<driver::Report, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(WORKER_STACK_SIZE)
+        .thread_name(|index| format!("appstract-lint-{index}"))
+        .build()
+        .map_err(|err| Error::new(format!("cannot start worker threads: {err}")))?;
+    let levels = LintLevels::default();
+    Ok(pool.install(|| driver::lint(plan, &levels)))
+}
+
+fn print_list() -> io::Result<()> {
+    let width = LINTS.iter().map(|lint| lint.name.len()).max().unwrap_or(0);
+    let mut stdout = io::stdout().lock();
+    for lint in LINTS {
+        writeln!(
+            stdout,
+            "{:width$}  {:6}  {}",
+            lint.name,
+            lint.default_level.as_str(),
+            lint.summary
+        )?;
+    }
+    stdout.flush()
+}
+
+fn explain(name: &str) -> Result<(), Error> {
+    // Accept the spellings other tools use: `appstract::name`, `name-with-dashes`.
+    let normalized = name
+        .trim()
+        .trim_start_matches("appstract::")
+        .replace('-', "_");
+    let Some(lint) = find_lint(&normalized) else {
+        let help = match suggest(&normalized, LINTS.iter().map(|lint| lint.name)) {
+            Some(nearest) => format!("did you mean `{nearest}`?"),
+            None => "`cargo appstract-lint --list` shows every lint".to_string(),
+        };
+        return Err(Error::new(format!("no lint named `{name}`")).with_help(help));
+    };
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(lint.documentation().as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(output_error)
+}
+
+/// The candidate nearest to a misspelt name, if any is near enough.
+fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|candidate| {
+            let score = if !name.is_empty() && candidate.contains(name) {
+                1.0
+            } else {
+                strsim::jaro_winkler(name, candidate)
+            };
+            (score, candidate)
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+fn output_error(err: io::Error) -> Error {
+    Error::new(format!("cannot write the output: {err}"))
+}
+
+/// `error: message` and an optional `= help:` line, on stderr.
+fn print_error(err: &Error, color: ColorChoice) {
+    let mut stderr = StandardStream::stderr(color);
+    let _ = stderr.set_color(ColorSpec::new().set_fg(Some(Color::Red)).set_bold(true));
+    let _ = write!(stderr, "error");
+    let _ = stderr.set_color(ColorSpec::new().set_bold(true));
+    let _ = write!(stderr, ": {}", err.message);
+    let _ = stderr.reset();
+    let _ = writeln!(stderr);
+    if let Some(help) = &err.help {
+        let _ = writeln!(stderr, "  = help: {help}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_pick_the_nearest_name() {
+        let names = [
+            "nested_runtime_block_on",
+            "detached_spawn",
+            "runtime_per_call",
+        ];
+        let pick = |query| suggest(query, names.iter().copied());
+        assert_eq!(
+            pick("nested_runtime_blockon"),
+            Some("nested_runtime_block_on")
+        );
+        assert_eq!(pick("detached_spwan"), Some("detached_spawn"));
+        assert_eq!(pick("block_on"), Some("nested_runtime_block_on"));
+        assert_eq!(pick("completely_unrelated_words"), None);
+        assert_eq!(pick(""), None);
+        assert_eq!(suggest("anything", std::iter::empty()), None);
+    }
+
+    #[test]
+    fn statuses_are_the_documented_exit_codes() {
+        assert_eq!(Status::Clean.code(), 0);
+        assert_eq!(Status::Findings.code(), 1);
+        assert_eq!(Status::Failure.code(), 2);
+    }
+}

@@ -1,0 +1,280 @@
+//! Which crates to analyse and which of their files to report.
+//!
+//! With no paths, every target of the cargo package or workspace of the current directory is a
+//! crate (from `cargo metadata`) and every file it reaches is reported. With paths, the files
+//! named or found in the directories are reported; those inside a cargo package are analysed
+//! within that package's crates (so imports and calls across files are known), and a file no
+//! crate reaches is a crate of its own.
+
+mod manifest;
+mod metadata;
+mod walk;
+
+use crate::error::Error;
+use crate::paths;
+use appstract_lints::{CrateInfo, CrateKind, Dependency, Level};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// What one run analyses.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Paths are shown relative to this directory (the current directory).
+    pub base: PathBuf,
+    pub crates: Vec<CrateUnit>,
+    /// The files to report; `None` reports every file the crates reach.
+    pub selection: Option<Vec<SelectedFile>>,
+    /// What discovery could not read, reported with the findings.
+    pub problems: Vec<Problem>,
+}
+
+/// A directory or manifest discovery could not read.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub code: &'static str,
+    pub level: Level,
+    pub message: String,
+}
+
+/// A crate: its root file and what the lints are told about it.
+#[derive(Debug, Clone)]
+pub struct CrateUnit {
+    pub info: CrateInfo,
+    pub root: PathBuf,
+    /// Whether `mod` items are followed. Not for a loose file: where it sits in a module tree
+    /// is unknown, so its module files would be looked for in the wrong place.
+    pub follow_modules: bool,
+}
+
+/// A file to report.
+#[derive(Debug, Clone)]
+pub struct SelectedFile {
+    pub path: PathBuf,
+    /// The crate it is analysed as when none of the planned crates reaches it.
+    pub loose: CrateInfo,
+}
+
+/// A file or directory that cannot be read.
+pub const IO_ERROR: &str = "io_error";
+/// A `Cargo.toml` that cannot be parsed: its files are linted as loose files.
+pub const INVALID_MANIFEST: &str = "invalid_manifest";
+
+/// A cargo package as far as linting needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct Package {
+    pub targets: Vec<Target>,
+    pub dependencies: Vec<Dependency>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub name: String,
+    pub kind: CrateKind,
+    pub root: PathBuf,
+}
+
+impl Package {
+    fn crates(&self) -> impl Iterator<Item = CrateUnit> + '_ {
+        self.targets.iter().map(|target| CrateUnit {
+            info: CrateInfo {
+                name: crate_name(&target.name),
+                kind: target.kind,
+                dependencies: self.dependencies.clone(),
+                entry_attributes: Vec::new(),
+            },
+            root: target.root.clone(),
+            follow_modules: true,
+        })
+    }
+}
+
+/// The name code uses for a crate or dependency: cargo turns `-` into `_`.
+pub(crate) fn crate_name(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+/// Every target of the cargo package or workspace that `cwd` is in.
+pub fn cargo_project(cwd: &Path) -> Result<Plan, Error> {
+    let packages = metadata::selected_packages(cwd)?;
+    Ok(Plan {
+        base: cwd.to_path_buf(),
+        crates: packages.iter().flat_map(Package::crates).collect(),
+        selection: None,
+        problems: Vec::new(),
+    })
+}
+
+/// The files named by `args` (files, and `.rs` files under directories), in their packages.
+pub fn paths(cwd: &Path, args: &[PathBuf]) -> Result<Plan, Error> {
+    let missing: Vec<String> = args
+        .iter()
+        .filter(|arg| !cwd.join(arg).exists())
+        .map(|arg| format!("`{}`", arg.display()))
+        .collect();
+    match missing.len() {
+        0 => {}
+        1 => return Err(Error::new(format!("path {} does not exist", missing[0]))),
+        _ => {
+            return Err(Error::new(format!(
+                "paths {} do not exist",
+                missing.join(", ")
+            )))
+        }
+    }
+
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for arg in args {
+        let path = paths::absolute(cwd, arg);
+        if path.is_dir() {
+            let listing = walk::rust_files(&path);
+            files.extend(listing.files);
+            problems.extend(listing.errors.into_iter().map(|(path, reason)| Problem {
+                message: format!("cannot read `{}`: {reason}", paths::display(cwd, &path)),
+                path,
+                code: IO_ERROR,
+                level: Level::Deny,
+            }));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files.dedup();
+
+    // Group the files by the package they are in, reading each manifest once.
+    let mut finder = PackageFinder::default();
+    let mut by_package: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut selection = Vec::with_capacity(files.len());
+    for file in files {
+        let package_dir = finder.package_dir_of(&file);
+        let package = package_dir.as_ref().and_then(|dir| finder.package(dir));
+        selection.push(SelectedFile {
+            loose: loose_crate(&file, package),
+            path: file.clone(),
+        });
+        if let Some(dir) = package_dir {
+            by_package.entry(dir).or_default().push(file);
+        }
+    }
+    let crates = by_package
+        .keys()
+        .filter_map(|dir| finder.package(dir))
+        .flat_map(Package::crates)
+        .collect();
+    problems.extend(
+        finder
+            .broken_manifests
+            .into_iter()
+            .map(|(path, reason)| Problem {
+                message: format!(
+            "cannot read `{}`: {reason}; the files beside it are linted without their package",
+            paths::display(cwd, &path)
+        ),
+                path,
+                code: INVALID_MANIFEST,
+                level: Level::Warn,
+            }),
+    );
+    Ok(Plan {
+        base: cwd.to_path_buf(),
+        crates,
+        selection: Some(selection),
+        problems,
+    })
+}
+
+/// Each file as a crate of its own, outside any package: how fixtures are linted.
+pub fn loose_files(cwd: &Path, files: &[PathBuf]) -> Plan {
+    let selection: Vec<SelectedFile> = files
+        .iter()
+        .map(|file| {
+            let path = paths::absolute(cwd, file);
+            SelectedFile {
+                loose: loose_crate(&path, None),
+                path,
+            }
+        })
+        .collect();
+    Plan {
+        base: cwd.to_path_buf(),
+        crates: Vec::new(),
+        selection: Some(selection),
+        problems: Vec::new(),
+    }
+}
+
+/// A file that belongs to no target. Inside a package it still sees the package's
+/// dependencies (a renamed `rt = { package = "tokio" }` resolves).
+fn loose_crate(file: &Path, package: Option<&Package>) -> CrateInfo {
+    let stem = file
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    CrateInfo {
+        name: crate_name(&stem),
+        kind: CrateKind::Loose,
+        dependencies: package
+            .map(|package| package.dependencies.clone())
+            .unwrap_or_default(),
+        entry_attributes: Vec::new(),
+    }
+}
+
+/// Finds the package a file is in (the nearest ancestor directory whose `Cargo.toml` has a
+/// `[package]`), caching per directory so a tree of many files reads each manifest once.
+#[derive(Default)]
+struct PackageFinder {
+    dir_to_package: HashMap<PathBuf, Option<PathBuf>>,
+    packages: HashMap<PathBuf, Option<Package>>,
+    /// Manifests that could not be read, with the reason.
+    broken_manifests: Vec<(PathBuf, String)>,
+}
+
+impl PackageFinder {
+    fn package_dir_of(&mut self, file: &Path) -> Option<PathBuf> {
+        let mut visited = Vec::new();
+        let mut found = None;
+        let mut dir = file.parent();
+        while let Some(current) = dir {
+            if let Some(known) = self.dir_to_package.get(current) {
+                found = known.clone();
+                break;
+            }
+            visited.push(current.to_path_buf());
+            if self.load(current).is_some() {
+                found = Some(current.to_path_buf());
+                break;
+            }
+            dir = current.parent();
+        }
+        for dir in visited {
+            self.dir_to_package.insert(dir, found.clone());
+        }
+        found
+    }
+
+    fn package(&self, dir: &Path) -> Option<&Package> {
+        self.packages.get(dir).and_then(Option::as_ref)
+    }
+
+    fn load(&mut self, dir: &Path) -> Option<&Package> {
+        if !self.packages.contains_key(dir) {
+            let manifest = dir.join("Cargo.toml");
+            let package = if manifest.is_file() {
+                match manifest::read_package(&manifest) {
+                    Ok(package) => package,
+                    Err(reason) => {
+                        self.broken_manifests.push((manifest, reason));
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            self.packages.insert(dir.to_path_buf(), package);
+        }
+        self.package(dir)
+    }
+}

@@ -1,0 +1,577 @@
+//! The pipeline. Each file is read and analysed once, on a worker thread (syn trees never leave
+//! it); `mod` items are followed as rustc does; then each crate is checked as a whole. Crates are
+//! processed in parallel too.
+
+use crate::discover::{CrateUnit, Plan, IO_ERROR};
+use crate::paths;
+use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
+use appstract_lints::{CrateInfo, ModDecl};
+use rayon::prelude::*;
+use std::any::Any;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
+pub const UNRESOLVED_MODULE: &str = "unresolved_module";
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every reported file, sorted by displayed path; findings sorted by position and code.
+    pub files: Vec<ReportedFile>,
+    /// Failures of the analysis itself (a panic in a lint): the run ends with status 2.
+    pub internal_errors: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct ReportedFile {
+    pub path: PathBuf,
+    /// The path as shown: relative to the current directory when under it.
+    pub display: String,
+    /// The text the findings' byte ranges point into. Dropped when there is nothing to show,
+    /// absent when the file could not be read.
+    pub source: Option<String>,
+    pub findings: Vec<Diagnostic>,
+    /// A Rust file that was analysed, as opposed to a directory or manifest that could not be
+    /// read.
+    pub linted: bool,
+}
+
+impl Report {
+    pub fn findings(&self) -> impl Iterator<Item = (&ReportedFile, &Diagnostic)> {
+        self.files
+            .iter()
+            .flat_map(|file| file.findings.iter().map(move |finding| (file, finding)))
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.findings().filter(|(_, d)| d.level.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.findings().filter(|(_, d)| !d.level.is_error()).count()
+    }
+
+    pub fn linted_file_count(&self) -> usize {
+        self.files.iter().filter(|file| file.linted).count()
+    }
+}
+
+/// Runs the plan on the current rayon pool.
+pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
+    let selected: Option<HashSet<PathBuf>> = plan.selection.as_ref().map(|selection| {
+        selection
+            .iter()
+            .map(|file| paths::identity(&file.path))
+            .collect()
+    });
+    let context = Context {
+        base: &plan.base,
+        selected: selected.as_ref(),
+        levels,
+    };
+
+    let mut results: Vec<CrateResult> = plan
+        .crates
+        .par_iter()
+        .map(|unit| context.check_crate(unit))
+        .collect();
+
+    // Selected files no crate reached are crates of their own.
+    if let (Some(selection), Some(_)) = (&plan.selection, &selected) {
+        let reached: HashSet<&PathBuf> = results
+            .iter()
+            .flat_map(|result| result.files.iter().map(|file| &file.identity))
+            .collect();
+        let loose: Vec<CrateUnit> = selection
+            .iter()
+            .filter(|file| !reached.contains(&paths::identity(&file.path)))
+            .map(|file| CrateUnit {
+                info: file.loose.clone(),
+                root: file.path.clone(),
+                follow_modules: false,
+            })
+            .collect();
+        results.extend(
+            loose
+                .par_iter()
+                .map(|unit| context.check_crate(unit))
+                .collect::<Vec<_>>(),
+        );
+    }
+
+    let mut report = Report::default();
+    let mut files: BTreeMap<PathBuf, ReportedFile> = BTreeMap::new();
+    for result in results {
+        report.internal_errors.extend(result.internal_errors);
+        for file in result.files.into_iter().filter(|file| file.reported) {
+            match files.get_mut(&file.identity) {
+                // Reached by several crates (a module shared by the lib and a bin).
+                Some(known) => {
+                    known.findings.extend(file.findings);
+                    if known.source.is_none() {
+                        known.source = file.source;
+                    }
+                }
+                None => {
+                    files.insert(
+                        file.identity,
+                        ReportedFile {
+                            path: file.path,
+                            display: file.display,
+                            source: file.source,
+                            findings: file.findings,
+                            linted: true,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    report.files = files.into_values().collect();
+    report
+        .files
+        .extend(plan.problems.iter().map(|problem| ReportedFile {
+            display: paths::display(&plan.base, &problem.path),
+            path: problem.path.clone(),
+            source: None,
+            findings: vec![Diagnostic::new(
+                problem.code,
+                problem.level,
+                problem.message.clone(),
+                Label::new(0..0, ""),
+            )],
+            linted: false,
+        }));
+    for file in &mut report.files {
+        tidy(file);
+    }
+    report.files.sort_by(|a, b| a.display.cmp(&b.display));
+    report.internal_errors.sort();
+    report
+}
+
+/// Sorts and deduplicates a file's findings, keeps every range inside its text, and drops the
+/// text when nothing will show it.
+fn tidy(file: &mut ReportedFile) {
+    file.findings
+        .retain(|finding| finding.level != Level::Allow);
+    let text = file.source.as_deref().unwrap_or("");
+    for finding in &mut file.findings {
+        fit(&mut finding.primary.range, text);
+        for label in &mut finding.secondary {
+            fit(&mut label.range, text);
+        }
+        for edit in finding.suggestions.iter_mut().flat_map(|s| &mut s.edits) {
+            fit(&mut edit.range, text);
+        }
+    }
+    file.findings.sort_by(|a, b| {
+        (
+            a.primary.range.start,
+            a.code,
+            a.primary.range.end,
+            &a.message,
+        )
+            .cmp(&(
+                b.primary.range.start,
+                b.code,
+                b.primary.range.end,
+                &b.message,
+            ))
+    });
+    file.findings.dedup();
+    if file.findings.is_empty() {
+        file.source = None;
+    }
+}
+
+/// Clamps a byte range to `text` and to char boundaries, so rendering never slices badly.
+fn fit(range: &mut Range<usize>, text: &str) {
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    *range = start..end;
+}
+
+struct Context<'a> {
+    base: &'a Path,
+    /// Identities of the files to report; `None` reports everything.
+    selected: Option<&'a HashSet<PathBuf>>,
+    levels: &'a LintLevels,
+}
+
+struct CrateResult {
+    files: Vec<AnalysedFile>,
+    internal_errors: Vec<String>,
+}
+
+struct AnalysedFile {
+    identity: PathBuf,
+    path: PathBuf,
+    display: String,
+    reported: bool,
+    source: Option<String>,
+    model: Option<FileModel>,
+    findings: Vec<Diagnostic>,
+}
+
+/// A file to analyse, with where its own `mod` items are looked for.
+struct FileJob {
+    path: PathBuf,
+    module_path: Vec<String>,
+    /// The directory module files are looked up in...
+    dir: PathBuf,
+    /// ...under this subdirectory, for a non-`mod.rs` file (`foo.rs` owns `foo/`).
+    relative: Option<String>,
+}
+
+/// One crate's files being analysed.
+struct Crawl<'a> {
+    context: &'a Context<'a>,
+    unit: &'a CrateUnit,
+    seen: Mutex<HashSet<PathBuf>>,
+    done: Mutex<Vec<AnalysedFile>>,
+    internal_errors: Mutex<Vec<String>>,
+}
+
+impl Context<'_> {
+    fn check_crate(&self, unit: &CrateUnit) -> CrateResult {
+        let crawl = Crawl {
+            context: self,
+            unit,
+            seen: Mutex::new(HashSet::from([paths::identity(&unit.root)])),
+            done: Mutex::new(Vec::new()),
+            internal_errors: Mutex::new(Vec::new()),
+        };
+        let root = FileJob {
+            dir: unit.root.parent().unwrap_or(Path::new("")).to_path_buf(),
+            path: unit.root.clone(),
+            module_path: Vec::new(),
+            relative: None,
+        };
+        rayon::scope(|scope| crawl.spawn(scope, root));
+
+        let mut files = crawl
+            .done
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut internal_errors = crawl
+            .internal_errors
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let (indices, models): (Vec<usize>, Vec<FileModel>) = files
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(index, file)| Some((index, file.model.take()?)))
+            .unzip();
+        if !models.is_empty() {
+            let checked = panic::catch_unwind(AssertUnwindSafe(|| {
+                lints::check_crate(&unit.info, &models, self.levels)
+            }));
+            match checked {
+                Ok(per_file) => {
+                    for (index, findings) in indices.into_iter().zip(per_file) {
+                        files[index].findings.extend(findings);
+                    }
+                }
+                Err(payload) => internal_errors.push(format!(
+                    "checking the crate `{}` ({}) panicked: {}",
+                    unit.info.name,
+                    paths::display(self.base, &unit.root),
+                    panic_message(&payload)
+                )),
+            }
+        }
+        CrateResult {
+            files,
+            internal_errors,
+        }
+    }
+
+    fn is_reported(&self, identity: &Path) -> bool {
+        self.selected
+            .map_or(true, |selected| selected.contains(identity))
+    }
+}
+
+impl<'a> Crawl<'a> {
+    fn spawn<'scope>(&'scope self, scope: &rayon::Scope<'scope>, job: FileJob)
+    where
+        'a: 'scope,
+    {
+        scope.spawn(move |scope| {
+            let (mut file, modules) = self.analyse(&job);
+            if self.unit.follow_modules {
+                for decl in &modules {
+                    match resolve_module(&job, decl) {
+                        Ok(child) => {
+                            let first_visit = self
+                                .seen
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .insert(paths::identity(&child.path));
+                            // A file reached twice (`#[path]` cycles, shared modules) is
+                            // analysed once.
+                            if first_visit {
+                                self.spawn(scope, child);
+                            }
+                        }
+                        Err(problem) => file
+                            .findings
+                            .push(problem.diagnostic(decl, self.context.base)),
+                    }
+                }
+            }
+            self.done
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(file);
+        });
+    }
+
+    /// Reads and analyses one file on this thread.
+    fn analyse(&self, job: &FileJob) -> (AnalysedFile, Vec<ModDecl>) {
+        let identity = paths::identity(&job.path);
+        let display = paths::display(self.context.base, &job.path);
+        let mut file = AnalysedFile {
+            reported: self.context.is_reported(&identity),
+            identity,
+            path: job.path.clone(),
+            source: None,
+            model: None,
+            findings: Vec::new(),
+            display,
+        };
+        let text = match read_source(&job.path, &file.display) {
+            Ok(text) => text,
+            Err(unreadable) => {
+                file.source = unreadable.lossy_text;
+                file.findings.push(unreadable.diagnostic);
+                return (file, Vec::new());
+            }
+        };
+
+        let info: &CrateInfo = &self.unit.info;
+        let analysed = panic::catch_unwind(AssertUnwindSafe(|| {
+            lints::analyze_file(
+                info,
+                FileInput {
+                    path: &file.display,
+                    source: &text,
+                    module_path: &job.module_path,
+                },
+            )
+        }));
+        // The syn tree is gone; free the thread's span table before the next file.
+        proc_macro2::extra::invalidate_current_thread_spans();
+
+        let modules = match analysed {
+            Ok(analysis) => {
+                file.model = Some(analysis.model);
+                file.findings = analysis.diagnostics;
+                analysis.modules
+            }
+            Err(payload) => {
+                self.internal_errors
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(format!(
+                        "analysing `{}` panicked: {}",
+                        file.display,
+                        panic_message(&payload)
+                    ));
+                Vec::new()
+            }
+        };
+        if file.reported {
+            file.source = Some(text);
+        }
+        (file, modules)
+    }
+}
+
+struct Unreadable {
+    diagnostic: Diagnostic,
+    /// For a file that is not UTF-8: its text with invalid bytes replaced, to show where.
+    lossy_text: Option<String>,
+}
+
+/// The file's text as the lints see it: UTF-8 with any byte-order mark removed, as rustc
+/// removes it (syn strips it too, so ranges would otherwise be off by three bytes).
+fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
+    let bytes = std::fs::read(path).map_err(|err| Box::new(Unreadable {
+        diagnostic: Diagnostic::new(
+            IO_ERROR,
+            Level::Deny,
+            format!("cannot read `{display}`: {err}"),
+            Label::new(0..0, ""),
+        ),
+        lossy_text: None,
+    }))?;
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            // The lossy text matches the file up to the first invalid byte, which became U+FFFD.
+            let marker = valid..valid + char::REPLACEMENT_CHARACTER.len_utf8();
+            Err(Box::new(Unreadable {
+                diagnostic: Diagnostic::new(
+                    IO_ERROR,
+                    Level::Deny,
+                    format!("`{display}` is not valid UTF-8"),
+                    Label::new(marker, "invalid byte"),
+                )
+                .with_note("the file was not linted"),
+                lossy_text: Some(lossy),
+            }))
+        }
+    }
+}
+
+enum ModuleProblem {
+    NotFound { candidates: Vec<PathBuf> },
+    Ambiguous { both: [PathBuf; 2] },
+}
+
+impl ModuleProblem {
+    fn diagnostic(&self, decl: &ModDecl, base: &Path) -> Diagnostic {
+        let name = module_name(&decl.name);
+        let shown = |path: &PathBuf| format!("`{}`", paths::display(base, path));
+        match self {
+            ModuleProblem::NotFound { candidates } => {
+                let diagnostic = Diagnostic::new(
+                    UNRESOLVED_MODULE,
+                    Level::Warn,
+                    format!("file not found for module `{name}`"),
+                    Label::new(decl.range.clone(), ""),
+                );
+                let files: Vec<String> = candidates.iter().map(shown).collect();
+                let help = if decl.path_attr.is_some() {
+                    format!("the `#[path]` attribute points to {}", files.join(" and "))
+                } else {
+                    format!(
+                        "to create the module `{name}`, create file {}",
+                        files.join(" or ")
+                    )
+                };
+                diagnostic
+                    .with_help(help)
+                    .with_note("the module's code was not linted")
+            }
+            ModuleProblem::Ambiguous { both } => Diagnostic::new(
+                UNRESOLVED_MODULE,
+                Level::Warn,
+                format!(
+                    "file for module `{name}` found at both {} and {}",
+                    shown(&both[0]),
+                    shown(&both[1])
+                ),
+                Label::new(decl.range.clone(), ""),
+            )
+            .with_help("delete or rename one of them to remove the ambiguity")
+            .with_note("the module's code was not linted"),
+        }
+    }
+}
+
+/// A raw identifier names its file without `r#`: `mod r#async;` is `async.rs`.
+fn module_name(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Finds the file of `mod name;` declared in `parent`'s file, as rustc does
+/// (`rustc_expand::module`): `#[path]` is relative to the declaring file's directory and the
+/// file it names owns its own directory; otherwise `name.rs` (owning `name/`) or
+/// `name/mod.rs`, under the directories of any inline modules around the item.
+fn resolve_module(parent: &FileJob, decl: &ModDecl) -> Result<FileJob, ModuleProblem> {
+    let mut dir = parent.dir.clone();
+    let mut relative = parent.relative.clone();
+    let mut module_path = parent.module_path.clone();
+    for (inline, path_attr) in &decl.inline_parents {
+        match path_attr {
+            // On an inline module, `#[path]` names the directory.
+            Some(path) => {
+                dir.push(path);
+                relative = None;
+            }
+            None => {
+                if let Some(owner) = relative.take() {
+                    dir.push(owner);
+                }
+                dir.push(module_name(inline));
+            }
+        }
+        module_path.push(module_name(inline).to_string());
+    }
+    let name = module_name(&decl.name);
+    module_path.push(name.to_string());
+
+    if let Some(path) = &decl.path_attr {
+        let file = paths::absolute(&dir, Path::new(path));
+        if !file.is_file() {
+            return Err(ModuleProblem::NotFound {
+                candidates: vec![file],
+            });
+        }
+        return Ok(FileJob {
+            dir: file.parent().unwrap_or(Path::new("")).to_path_buf(),
+            path: file,
+            module_path,
+            relative: None,
+        });
+    }
+
+    let mut base = dir;
+    if let Some(owner) = relative {
+        base.push(owner);
+    }
+    let flat = base.join(format!("{name}.rs"));
+    let nested = base.join(name).join("mod.rs");
+    match (flat.is_file(), nested.is_file()) {
+        (true, false) => Ok(FileJob {
+            path: flat,
+            module_path,
+            dir: base,
+            relative: Some(name.to_string()),
+        }),
+        (false, true) => Ok(FileJob {
+            dir: base.join(name),
+            path: nested,
+            module_path,
+            relative: None,
+        }),
+        (false, false) => Err(ModuleProblem::NotFound {
+            candidates: vec![flat, nested],
+        }),
+        (true, true) => Err(ModuleProblem::Ambiguous {
+            both: [flat, nested],
+        }),
+    }
+}
+
+fn panic_message(payload: &Box<dyn Any + Send>) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message.to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}

@@ -1,0 +1,301 @@
+//! rustc-style diagnostics rendered by codespan-reporting, then one summary line.
+
+use super::{count, Emitter, LineIndex};
+use crate::driver::{Report, ReportedFile};
+use appstract_lints::{Diagnostic, Suggestion};
+use codespan_reporting::diagnostic::{self as cs, Severity};
+use codespan_reporting::files::{self, Files};
+use codespan_reporting::term::termcolor::{ColorSpec, WriteColor};
+use codespan_reporting::term::{self, Chars, Config};
+use std::io::{self, Write};
+use std::ops::Range;
+
+pub struct Human<W: WriteColor> {
+    writer: RustcLayout<W>,
+    config: Config,
+}
+
+impl<W: WriteColor> Human<W> {
+    pub fn new(writer: W) -> Human<W> {
+        let config = Config {
+            chars: Chars::ascii(),
+            ..Config::default()
+        };
+        Human {
+            writer: RustcLayout::new(writer),
+            config,
+        }
+    }
+}
+
+impl<W: WriteColor> Emitter for Human<W> {
+    fn emit(&mut self, report: &Report) -> io::Result<()> {
+        let sources = Sources::new(&report.files);
+        for (id, file) in report.files.iter().enumerate() {
+            for finding in &file.findings {
+                let diagnostic = to_codespan(id, file, &sources.lines[id], finding);
+                term::emit_to_write_style(&mut self.writer, &self.config, &sources, &diagnostic)
+                    .map_err(into_io)?;
+            }
+        }
+        self.writer.set_color(ColorSpec::new().set_bold(true))?;
+        write!(self.writer, "{}", summary(report))?;
+        self.writer.reset()?;
+        writeln!(self.writer)?;
+        self.writer.flush()
+    }
+}
+
+/// `2 errors, 1 warning in 14 files`.
+pub fn summary(report: &Report) -> String {
+    let files = report.linted_file_count();
+    match (report.error_count(), report.warning_count()) {
+        (0, 0) if files == 0 => "no Rust files found".to_string(),
+        (0, 0) => format!("no errors or warnings in {}", count(files, "file")),
+        (errors, warnings) => format!(
+            "{}, {} in {}",
+            count(errors, "error"),
+            count(warnings, "warning"),
+            count(files, "file")
+        ),
+    }
+}
+
+fn to_codespan(
+    id: usize,
+    file: &ReportedFile,
+    lines: &LineIndex,
+    finding: &Diagnostic,
+) -> cs::Diagnostic<usize> {
+    let severity = if finding.level.is_error() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut diagnostic = cs::Diagnostic::new(severity)
+        .with_code(finding.code)
+        .with_message(&finding.message);
+    // Without the text (an unreadable file) there is no snippet; the message names the file.
+    if let Some(text) = &file.source {
+        let mut labels = vec![cs::Label::primary(id, finding.primary.range.clone())
+            .with_message(&finding.primary.message)];
+        labels.extend(finding.secondary.iter().map(|label| {
+            cs::Label::secondary(id, label.range.clone()).with_message(&label.message)
+        }));
+        diagnostic = diagnostic.with_labels(labels);
+        let notes = finding
+            .notes
+            .iter()
+            .map(|note| format!("note: {note}"))
+            .chain(finding.help.iter().map(|help| format!("help: {help}")))
+            .chain(
+                finding
+                    .suggestions
+                    .iter()
+                    .map(|suggestion| suggestion_note(suggestion, text, lines)),
+            );
+        diagnostic = diagnostic.with_notes(notes.collect());
+    } else {
+        let notes = finding
+            .notes
+            .iter()
+            .map(|note| format!("note: {note}"))
+            .chain(finding.help.iter().map(|help| format!("help: {help}")));
+        diagnostic = diagnostic.with_notes(notes.collect());
+    }
+    diagnostic
+}
+
+/// `help: <message>: `<replacement>``, or one line per edit when there are several.
+fn suggestion_note(suggestion: &Suggestion, text: &str, lines: &LineIndex) -> String {
+    let describe = |range: &Range<usize>, replacement: &str| {
+        if replacement.is_empty() {
+            format!("remove `{}`", text.get(range.clone()).unwrap_or(""))
+        } else {
+            format!("`{replacement}`")
+        }
+    };
+    match suggestion.edits.as_slice() {
+        [] => format!("help: {}", suggestion.message),
+        [edit] => format!(
+            "help: {}: {}",
+            suggestion.message,
+            describe(&edit.range, &edit.replacement)
+        ),
+        edits => {
+            let mut note = format!("help: {}:", suggestion.message);
+            for edit in edits {
+                let (line, column) = lines.line_col(text, edit.range.start);
+                note.push_str(&format!(
+                    "\n      {line}:{column}: {}",
+                    describe(&edit.range, &edit.replacement)
+                ));
+            }
+            note
+        }
+    }
+}
+
+fn into_io(err: files::Error) -> io::Error {
+    match err {
+        files::Error::Io(err) => err,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// The report's files as codespan sees them, with the same line index the short format uses.
+struct Sources<'a> {
+    files: &'a [ReportedFile],
+    lines: Vec<LineIndex>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(files: &'a [ReportedFile]) -> Sources<'a> {
+        let lines = files
+            .iter()
+            .map(|file| LineIndex::new(file.source.as_deref().unwrap_or("")))
+            .collect();
+        Sources { files, lines }
+    }
+
+    fn file(&self, id: usize) -> Result<&'a ReportedFile, files::Error> {
+        self.files.get(id).ok_or(files::Error::FileMissing)
+    }
+}
+
+impl<'a> Files<'a> for Sources<'a> {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, files::Error> {
+        Ok(&self.file(id)?.display)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, files::Error> {
+        Ok(self.file(id)?.source.as_deref().unwrap_or(""))
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
+        self.file(id)?;
+        Ok(self.lines[id].line_index(byte_index))
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, files::Error> {
+        self.file(id)?;
+        let lines = &self.lines[id];
+        lines
+            .line_range(line_index)
+            .ok_or(files::Error::LineTooLarge {
+                given: line_index,
+                max: lines.line_count() - 1,
+            })
+    }
+}
+
+/// Adjusts codespan's ASCII layout to rustc's, line by line: the `-->` line starts one column
+/// further left (` --> src/lib.rs:3:5` above `  |`), and lines carry no trailing spaces.
+struct RustcLayout<W: WriteColor> {
+    inner: W,
+    line: Vec<Piece>,
+}
+
+enum Piece {
+    Text(String),
+    Color(ColorSpec),
+    Reset,
+}
+
+impl<W: WriteColor> RustcLayout<W> {
+    fn new(inner: W) -> RustcLayout<W> {
+        RustcLayout {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some(Piece::Text(last)) = self.line.last_mut() {
+            last.push_str(text);
+        } else {
+            self.line.push(Piece::Text(text.to_string()));
+        }
+    }
+
+    fn end_line(&mut self, newline: bool) -> io::Result<()> {
+        let mut pieces = std::mem::take(&mut self.line);
+        if newline {
+            let plain: String = pieces
+                .iter()
+                .filter_map(|piece| match piece {
+                    Piece::Text(text) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if plain.trim_start_matches(' ').starts_with("-->") && plain.starts_with("  ") {
+                if let Some(Piece::Text(first)) = pieces.first_mut() {
+                    if first.starts_with(' ') {
+                        first.remove(0);
+                    }
+                }
+            }
+            for piece in pieces.iter_mut().rev() {
+                if let Piece::Text(text) = piece {
+                    let trimmed = text.trim_end_matches(' ').len();
+                    let all_spaces = trimmed == 0;
+                    text.truncate(trimmed);
+                    if !all_spaces {
+                        break;
+                    }
+                }
+            }
+        }
+        for piece in &pieces {
+            match piece {
+                Piece::Text(text) => self.inner.write_all(text.as_bytes())?,
+                Piece::Color(spec) => self.inner.set_color(spec)?,
+                Piece::Reset => self.inner.reset()?,
+            }
+        }
+        if newline {
+            self.inner.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: WriteColor> io::Write for RustcLayout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // codespan writes UTF-8 text; a chunk may end inside a line but not inside a char.
+        let text = String::from_utf8_lossy(buf);
+        let mut rest: &str = &text;
+        while let Some(newline) = rest.find('\n') {
+            self.push_text(&rest[..newline]);
+            self.end_line(true)?;
+            rest = &rest[newline + 1..];
+        }
+        self.push_text(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.end_line(false)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: WriteColor> WriteColor for RustcLayout<W> {
+    fn supports_color(&self) -> bool {
+        self.inner.supports_color()
+    }
+
+    fn set_color(&mut self, spec: &ColorSpec) -> io::Result<()> {
+        self.line.push(Piece::Color(spec.clone()));
+        Ok(())
+    }
+
+    fn reset(&mut self) -> io::Result<()> {
+        self.line.push(Piece::Reset);
+        Ok(())
+    }
+}

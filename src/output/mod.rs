@@ -1,0 +1,65 @@
+//! Rendering a report: one [`Emitter`] per `--message-format`.
+//!
+//! Findings go to stderr, as rustc and clippy print theirs; output that is the answer to a
+//! question (`--list`, `--explain`) goes to stdout.
+
+mod human;
+mod lines;
+mod short;
+
+pub use human::Human;
+pub use lines::LineIndex;
+pub use short::Short;
+
+use crate::cli::{ColorWhen, MessageFormat};
+use crate::driver::Report;
+use codespan_reporting::term::termcolor::{ColorChoice, NoColor, WriteColor};
+use std::io;
+
+/// Writes a whole report in one format.
+pub trait Emitter {
+    fn emit(&mut self, report: &Report) -> io::Result<()>;
+}
+
+pub fn emitter<'w, W: WriteColor + 'w>(format: MessageFormat, writer: W) -> Box<dyn Emitter + 'w> {
+    match format {
+        MessageFormat::Human => Box::new(Human::new(writer)),
+        MessageFormat::Short => Box::new(Short::new(writer)),
+    }
+}
+
+/// The report as plain text, as it is written to a file or a pipe.
+pub fn render_plain(format: MessageFormat, report: &Report) -> String {
+    let mut buffer = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = emitter(format, NoColor::new(&mut buffer)).emit(report);
+    String::from_utf8_lossy(&buffer).into_owned()
+}
+
+/// Whether to colour a stream: `--color` or `CARGO_TERM_COLOR` when given, otherwise only on a
+/// terminal and unless `NO_COLOR` is set to anything non-empty (<https://no-color.org>).
+pub fn color_choice(when: ColorWhen, is_terminal: bool) -> ColorChoice {
+    let colored = match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+            is_terminal && !no_color && !dumb
+        }
+    };
+    if colored {
+        ColorChoice::Always
+    } else {
+        ColorChoice::Never
+    }
+}
+
+/// "1 error", "2 warnings".
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
