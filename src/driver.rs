@@ -410,15 +410,17 @@ struct Unreadable {
 /// The file's text as the lints see it: UTF-8 with any byte-order mark removed, as rustc
 /// removes it (syn strips it too, so ranges would otherwise be off by three bytes).
 fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
-    let bytes = std::fs::read(path).map_err(|err| Box::new(Unreadable {
-        diagnostic: Diagnostic::new(
-            IO_ERROR,
-            Level::Deny,
-            format!("cannot read `{display}`: {err}"),
-            Label::new(0..0, ""),
-        ),
-        lossy_text: None,
-    }))?;
+    let bytes = std::fs::read(path).map_err(|err| {
+        Box::new(Unreadable {
+            diagnostic: Diagnostic::new(
+                IO_ERROR,
+                Level::Deny,
+                format!("cannot read `{display}`: {err}"),
+                Label::new(0..0, ""),
+            ),
+            lossy_text: None,
+        })
+    })?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -573,5 +575,215 @@ fn panic_message(payload: &Box<dyn Any + Send>) -> String {
         message.clone()
     } else {
         "unknown panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn decl(name: &str, path_attr: Option<&str>, parents: &[(&str, Option<&str>)]) -> ModDecl {
+        ModDecl {
+            name: name.to_string(),
+            path_attr: path_attr.map(str::to_string),
+            inline_parents: parents
+                .iter()
+                .map(|(name, path)| (name.to_string(), path.map(str::to_string)))
+                .collect(),
+            range: 0..0,
+        }
+    }
+
+    /// A crate laid out in a temp dir, and its root's job.
+    fn layout(files: &[&str]) -> (tempfile::TempDir, FileJob) {
+        let tmp = tempfile::tempdir().unwrap();
+        for file in files {
+            let path = tmp.path().join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "").unwrap();
+        }
+        let src = tmp.path().join("src");
+        let root = FileJob {
+            path: src.join("lib.rs"),
+            module_path: Vec::new(),
+            dir: src,
+            relative: None,
+        };
+        (tmp, root)
+    }
+
+    fn resolved(parent: &FileJob, decl: &ModDecl, base: &Path) -> (String, Vec<String>) {
+        match resolve_module(parent, decl) {
+            Ok(job) => (
+                job.path.strip_prefix(base).unwrap().display().to_string(),
+                job.module_path,
+            ),
+            Err(_) => panic!("`{}` did not resolve", decl.name),
+        }
+    }
+
+    #[test]
+    fn modules_resolve_as_rustc_finds_them() {
+        let (tmp, root) = layout(&[
+            "src/lib.rs",
+            "src/net.rs",
+            "src/net/tcp.rs",
+            "src/net/udp/mod.rs",
+            "src/net/udp/frame.rs",
+            "src/net/inline/c.rs",
+            "src/net/inline/other.rs",
+            "src/x.rs",
+            "src/gen/codes.rs",
+            "src/gen/table.rs",
+            "src/a/b.rs",
+            "src/thing/b.rs",
+            "src/async.rs",
+        ]);
+        let base = tmp.path();
+        let path = |p: &str| p.to_string();
+        let module = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+        // `foo.rs` owns the directory `foo/`.
+        let net = resolve_module(&root, &decl("net", None, &[])).ok().unwrap();
+        assert_eq!(
+            resolved(&net, &decl("tcp", None, &[]), base),
+            (path("src/net/tcp.rs"), module(&["net", "tcp"]))
+        );
+        // `foo/mod.rs` and its siblings.
+        let udp = resolve_module(&net, &decl("udp", None, &[])).ok().unwrap();
+        assert_eq!(udp.path, base.join("src/net/udp/mod.rs"));
+        assert_eq!(
+            resolved(&udp, &decl("frame", None, &[]), base),
+            (
+                path("src/net/udp/frame.rs"),
+                module(&["net", "udp", "frame"])
+            )
+        );
+        // `#[path]` outside inline modules is relative to the declaring file's directory, and
+        // the file it names declares its modules beside itself.
+        assert_eq!(
+            resolved(&net, &decl("x", Some("x.rs"), &[]), base),
+            (path("src/x.rs"), module(&["net", "x"]))
+        );
+        let codes = resolve_module(&root, &decl("codes", Some("gen/codes.rs"), &[]))
+            .ok()
+            .unwrap();
+        assert_eq!(
+            resolved(&codes, &decl("table", None, &[]), base),
+            (path("src/gen/table.rs"), module(&["codes", "table"]))
+        );
+        // Inline modules add directories, after the owner's directory of a non-mod.rs file.
+        assert_eq!(
+            resolved(&root, &decl("b", None, &[("a", None)]), base),
+            (path("src/a/b.rs"), module(&["a", "b"]))
+        );
+        assert_eq!(
+            resolved(&net, &decl("c", None, &[("inline", None)]), base),
+            (path("src/net/inline/c.rs"), module(&["net", "inline", "c"]))
+        );
+        assert_eq!(
+            resolved(
+                &net,
+                &decl("inner", Some("other.rs"), &[("inline", None)]),
+                base
+            ),
+            (
+                path("src/net/inline/other.rs"),
+                module(&["net", "inline", "inner"])
+            )
+        );
+        // `#[path]` on an inline module names its directory.
+        assert_eq!(
+            resolved(&root, &decl("b", None, &[("a", Some("thing"))]), base),
+            (path("src/thing/b.rs"), module(&["a", "b"]))
+        );
+        assert_eq!(
+            resolved(&root, &decl("r#async", None, &[]), base),
+            (path("src/async.rs"), module(&["async"]))
+        );
+    }
+
+    #[test]
+    fn missing_and_ambiguous_modules_are_reported_not_followed() {
+        let (tmp, root) = layout(&["src/lib.rs", "src/both.rs", "src/both/mod.rs"]);
+        let base = tmp.path();
+        let missing = decl("missing", None, &[]);
+        let Err(problem) = resolve_module(&root, &missing) else {
+            panic!("a missing module resolved");
+        };
+        let diagnostic = problem.diagnostic(&missing, base);
+        assert_eq!(diagnostic.code, UNRESOLVED_MODULE);
+        assert_eq!(diagnostic.level, Level::Warn);
+        assert_eq!(diagnostic.message, "file not found for module `missing`");
+        assert_eq!(
+            diagnostic.help,
+            ["to create the module `missing`, create file `src/missing.rs` or `src/missing/mod.rs`"]
+        );
+
+        let pointed = decl("gone", Some("gen/gone.rs"), &[]);
+        let Err(problem) = resolve_module(&root, &pointed) else {
+            panic!("a missing #[path] file resolved");
+        };
+        assert_eq!(
+            problem.diagnostic(&pointed, base).help,
+            ["the `#[path]` attribute points to `src/gen/gone.rs`"]
+        );
+
+        let both = decl("both", None, &[]);
+        let Err(problem) = resolve_module(&root, &both) else {
+            panic!("an ambiguous module resolved");
+        };
+        assert_eq!(
+            problem.diagnostic(&both, base).message,
+            "file for module `both` found at both `src/both.rs` and `src/both/mod.rs`"
+        );
+    }
+
+    #[test]
+    fn ranges_are_fitted_to_the_text() {
+        let text = "é = 1;";
+        let mut range = 1..99;
+        fit(&mut range, text);
+        assert_eq!(range, 0..text.len());
+        // A reversed range from a lint must not panic either.
+        let mut range = Range { start: 5, end: 2 };
+        fit(&mut range, text);
+        assert_eq!(range, 5..5);
+        let mut range = 0..1;
+        fit(&mut range, "");
+        assert_eq!(range, 0..0);
+    }
+
+    #[test]
+    fn byte_order_mark_is_removed_and_invalid_utf8_located() {
+        let tmp = tempfile::tempdir().unwrap();
+        let bom = tmp.path().join("bom.rs");
+        fs::write(&bom, "\u{feff}fn main() {}\n").unwrap();
+        assert_eq!(read_source(&bom, "bom.rs").ok().unwrap(), "fn main() {}\n");
+
+        let latin1 = tmp.path().join("latin1.rs");
+        fs::write(&latin1, b"// caf\xe9\nfn main() {}\n").unwrap();
+        let Err(unreadable) = read_source(&latin1, "latin1.rs") else {
+            panic!("invalid UTF-8 was read");
+        };
+        assert_eq!(unreadable.diagnostic.code, IO_ERROR);
+        assert_eq!(
+            unreadable.diagnostic.message,
+            "`latin1.rs` is not valid UTF-8"
+        );
+        let lossy = unreadable.lossy_text.unwrap();
+        assert_eq!(
+            &lossy[unreadable.diagnostic.primary.range.clone()],
+            "\u{fffd}"
+        );
+
+        let Err(unreadable) = read_source(&tmp.path().join("absent.rs"), "absent.rs") else {
+            panic!("a missing file was read");
+        };
+        assert!(unreadable
+            .diagnostic
+            .message
+            .starts_with("cannot read `absent.rs`: "));
     }
 }

@@ -23,6 +23,14 @@ use codespan_reporting::term::termcolor::{
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+/// Codes the tool reports that are not lints: they cannot be allowed.
+pub const TOOL_CODES: &[&str] = &[
+    appstract_lints::SYNTAX_ERROR,
+    discover::IO_ERROR,
+    discover::INVALID_MANIFEST,
+    driver::UNRESOLVED_MODULE,
+];
+
 /// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
 const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
 

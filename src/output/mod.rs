@@ -14,6 +14,7 @@ pub use short::Short;
 use crate::cli::{ColorWhen, MessageFormat};
 use crate::driver::Report;
 use codespan_reporting::term::termcolor::{ColorChoice, NoColor, WriteColor};
+use std::ffi::OsStr;
 use std::io;
 
 /// Writes a whole report in one format.
@@ -39,19 +40,29 @@ pub fn render_plain(format: MessageFormat, report: &Report) -> String {
 /// Whether to colour a stream: `--color` or `CARGO_TERM_COLOR` when given, otherwise only on a
 /// terminal and unless `NO_COLOR` is set to anything non-empty (<https://no-color.org>).
 pub fn color_choice(when: ColorWhen, is_terminal: bool) -> ColorChoice {
-    let colored = match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-            let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
-            is_terminal && !no_color && !dumb
-        }
-    };
-    if colored {
+    let no_color = std::env::var_os("NO_COLOR");
+    let term = std::env::var_os("TERM");
+    if should_color(when, is_terminal, no_color.as_deref(), term.as_deref()) {
         ColorChoice::Always
     } else {
         ColorChoice::Never
+    }
+}
+
+fn should_color(
+    when: ColorWhen,
+    is_terminal: bool,
+    no_color: Option<&OsStr>,
+    term: Option<&OsStr>,
+) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let no_color = no_color.is_some_and(|value| !value.is_empty());
+            let dumb = term.is_some_and(|term| term == "dumb");
+            is_terminal && !no_color && !dumb
+        }
     }
 }
 
@@ -61,5 +72,27 @@ pub(crate) fn count(n: usize, noun: &str) -> String {
         format!("{n} {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn color_follows_flag_then_terminal_and_no_color() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        let dumb = Some(OsStr::new("dumb"));
+        let xterm = Some(OsStr::new("xterm-256color"));
+        assert!(should_color(ColorWhen::Auto, true, None, xterm));
+        assert!(!should_color(ColorWhen::Auto, false, None, xterm));
+        assert!(!should_color(ColorWhen::Auto, true, set, xterm));
+        // An empty `NO_COLOR` does not count, per the convention.
+        assert!(should_color(ColorWhen::Auto, true, empty, xterm));
+        assert!(!should_color(ColorWhen::Auto, true, None, dumb));
+        // An explicit choice wins over `NO_COLOR` and over a pipe.
+        assert!(should_color(ColorWhen::Always, false, set, None));
+        assert!(!should_color(ColorWhen::Never, true, None, xterm));
     }
 }
