@@ -138,12 +138,15 @@ pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
             display: paths::display(&plan.base, &problem.path),
             path: problem.path.clone(),
             source: None,
-            findings: vec![Diagnostic::new(
-                problem.code,
-                problem.level,
-                problem.message.clone(),
-                Label::new(0..0, ""),
-            )],
+            findings: vec![Diagnostic {
+                notes: problem.notes.clone(),
+                ..Diagnostic::new(
+                    problem.code,
+                    problem.level,
+                    problem.message.clone(),
+                    Label::new(0..0, ""),
+                )
+            }],
             linted: false,
         }));
     for file in &mut report.files {

@@ -35,6 +35,7 @@ pub struct Problem {
     pub code: &'static str,
     pub level: Level,
     pub message: String,
+    pub notes: Vec<String>,
 }
 
 /// A crate: its root file and what the lints are told about it.
@@ -135,6 +136,7 @@ pub fn paths(cwd: &Path, args: &[PathBuf]) -> Result<Plan, Error> {
                 path,
                 code: IO_ERROR,
                 level: Level::Deny,
+                notes: vec!["the files in it were not linted".to_string()],
             }));
         } else {
             files.push(path);
@@ -168,13 +170,11 @@ pub fn paths(cwd: &Path, args: &[PathBuf]) -> Result<Plan, Error> {
             .broken_manifests
             .into_iter()
             .map(|(path, reason)| Problem {
-                message: format!(
-            "cannot read `{}`: {reason}; the files beside it are linted without their package",
-            paths::display(cwd, &path)
-        ),
+                message: format!("cannot parse `{}`: {reason}", paths::display(cwd, &path)),
                 path,
                 code: INVALID_MANIFEST,
                 level: Level::Warn,
+                notes: vec!["the package's files are linted as files of their own".to_string()],
             }),
     );
     Ok(Plan {

@@ -1,0 +1,714 @@
+//! End-to-end tests of the built binary: invocation forms, discovery, formats, exit codes.
+
+use appstract_lints::LINTS;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-appstract-lint");
+
+/// The lint's canonical case: a tokio runtime's `block_on` inside an async fn, on line 3.
+const NESTED_BLOCK_ON: &str = "async fn f() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {});
+}
+";
+
+const SYNTAX_ERROR: &str = "fn main() {
+    let x = ;
+}
+";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TERM_COLOR")
+        .env_remove("NO_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("the binary runs");
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, &[])
+}
+
+fn write(dir: &Path, path: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
+    fs::write(path, text).expect("write file");
+}
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temp dir")
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let tmp = temp();
+    let out = run(tmp.path(), &["--version"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.trim(),
+        format!("cargo-appstract-lint {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_shows_the_cargo_usage_and_every_flag() {
+    let tmp = temp();
+    let out = run(tmp.path(), &["--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out
+        .stdout
+        .contains("Usage: cargo appstract-lint [OPTIONS] [PATHS]..."));
+    for flag in [
+        "--message-format",
+        "--color",
+        "--jobs",
+        "--explain",
+        "--list",
+        "--version",
+        "CARGO_TERM_COLOR",
+        "Exit status",
+    ] {
+        assert!(out.stdout.contains(flag), "help lacks {flag}");
+    }
+    // `cargo help appstract-lint` runs `cargo-appstract-lint appstract-lint --help`.
+    assert_eq!(
+        run(tmp.path(), &["appstract-lint", "--help"]).stdout,
+        out.stdout
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = temp();
+    let out = run(tmp.path(), &["--message-format", "xml"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("xml"), "{}", out.stderr);
+    assert_eq!(run(tmp.path(), &["--jobs", "0"]).code, 2);
+    assert_eq!(run(tmp.path(), &["--no-such-flag"]).code, 2);
+}
+
+#[test]
+fn list_shows_every_registered_lint() {
+    let tmp = temp();
+    let out = run(tmp.path(), &["--list"]);
+    assert_eq!(out.code, 0);
+    let listed = lines(&out.stdout);
+    assert_eq!(listed.len(), LINTS.len(), "{}", out.stdout);
+    for (line, lint) in listed.iter().zip(LINTS) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words.first(), Some(&lint.name));
+        assert_eq!(words.get(1), Some(&lint.default_level.as_str()));
+        assert!(line.ends_with(lint.summary), "{line}");
+    }
+}
+
+#[test]
+fn explain_prints_each_lint_documentation() {
+    let tmp = temp();
+    for lint in LINTS {
+        let out = run(tmp.path(), &["--explain", lint.name]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(out.stdout, lint.documentation());
+    }
+}
+
+#[test]
+#[ignore = "needs nested_runtime_block_on"]
+fn explain_nested_runtime_block_on() {
+    let tmp = temp();
+    let out = run(tmp.path(), &["--explain", "nested_runtime_block_on"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("## What it does"));
+    assert!(out.stdout.contains("## Use instead"));
+    // Other tools' spellings are accepted.
+    let dashed = run(tmp.path(), &["--explain", "nested-runtime-block-on"]);
+    assert_eq!(dashed.stdout, out.stdout);
+    let misspelt = run(tmp.path(), &["--explain", "nested_runtime_blockon"]);
+    assert_eq!(misspelt.code, 2);
+    assert!(misspelt
+        .stderr
+        .contains("did you mean `nested_runtime_block_on`?"));
+}
+
+#[test]
+fn explain_unknown_lint_exits_2_naming_it() {
+    let tmp = temp();
+    let out = run(tmp.path(), &["--explain", "no_such_lint"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr
+            .starts_with("error: no lint named `no_such_lint`\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("= help: "));
+}
+
+#[test]
+fn missing_path_exits_2_naming_it() {
+    let tmp = temp();
+    write(tmp.path(), "real.rs", SYNTAX_ERROR);
+    let out = run(tmp.path(), &["real.rs", "src/nowhere.rs"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr, "error: path `src/nowhere.rs` does not exist\n",
+        "nothing is linted when a path is wrong"
+    );
+    let out = run(tmp.path(), &["gone.rs", "also-gone"]);
+    assert_eq!(out.code, 2);
+    assert!(out
+        .stderr
+        .contains("paths `gone.rs`, `also-gone` do not exist"));
+}
+
+#[test]
+fn outside_a_cargo_project_without_paths_exits_2() {
+    let tmp = temp();
+    let out = run(tmp.path(), &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("error: `cargo metadata` failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("pass the files or directories to lint"));
+}
+
+#[test]
+fn clean_file_exits_0_with_a_summary() {
+    let tmp = temp();
+    write(tmp.path(), "ok.rs", "fn main() {}\n");
+    let out = run(tmp.path(), &["ok.rs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "no errors or warnings in 1 file\n");
+    assert!(out.stdout.is_empty());
+
+    let short = run(tmp.path(), &["--message-format", "short", "ok.rs"]);
+    assert_eq!(short.code, 0);
+    assert_eq!(short.stderr, "", "short prints findings only");
+}
+
+#[test]
+fn correct_look_alikes_exit_0() {
+    let tmp = temp();
+    write(
+        tmp.path(),
+        "src/main.rs",
+        "fn main() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let value = tokio::task::spawn_blocking(|| {
+            let inner = tokio::runtime::Runtime::new().unwrap();
+            inner.block_on(async { 1 })
+        })
+        .await
+        .unwrap();
+        println!(\"{value}\");
+    });
+}
+
+struct Executor;
+impl Executor {
+    fn block_on<F>(&self, _f: F) {}
+}
+
+async fn own_block_on(executor: &Executor) {
+    executor.block_on(async {});
+}
+
+fn sync_helper() {
+    futures::executor::block_on(async {});
+}
+",
+    );
+    let out = run(tmp.path(), &["src/main.rs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "no errors or warnings in 1 file\n");
+}
+
+#[test]
+fn empty_directory_exits_0_saying_so() {
+    let tmp = temp();
+    fs::create_dir(tmp.path().join("empty")).unwrap();
+    let out = run(tmp.path(), &["empty"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stderr, "no Rust files found\n");
+}
+
+#[test]
+fn syntax_error_fails_and_other_files_are_still_linted() {
+    let tmp = temp();
+    write(tmp.path(), "a_broken.rs", SYNTAX_ERROR);
+    write(tmp.path(), "b_fine.rs", "fn main() {}\n");
+    let out = run(tmp.path(), &["."]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error[syntax_error]: expected an expression
+ --> a_broken.rs:2:13
+  |
+2 |     let x = ;
+  |             ^
+
+1 error, 0 warnings in 2 files
+"
+    );
+}
+
+#[test]
+#[ignore = "needs nested_runtime_block_on"]
+fn syntax_error_and_finding_are_both_reported() {
+    let tmp = temp();
+    write(tmp.path(), "broken.rs", SYNTAX_ERROR);
+    write(tmp.path(), "nested.rs", NESTED_BLOCK_ON);
+    let out = run(tmp.path(), &["--message-format", "short", "."]);
+    assert_eq!(out.code, 1);
+    let reported = lines(&out.stderr);
+    assert_eq!(reported.len(), 2, "{}", out.stderr);
+    assert!(reported[0].starts_with("broken.rs:2:13: error[syntax_error]: "));
+    assert!(reported[1].starts_with("nested.rs:3:8: error[nested_runtime_block_on]: "));
+}
+
+#[test]
+#[ignore = "needs nested_runtime_block_on"]
+fn finding_exits_1_in_rustc_style() {
+    let tmp = temp();
+    write(tmp.path(), "src/nested.rs", NESTED_BLOCK_ON);
+    let out = run(tmp.path(), &["src/nested.rs"]);
+    assert_eq!(out.code, 1);
+    let shown = lines(&out.stderr);
+    assert!(shown[0].starts_with("error[nested_runtime_block_on]: "));
+    assert_eq!(shown[1], " --> src/nested.rs:3:8");
+    assert!(out
+        .stderr
+        .contains("Cannot start a runtime from within a runtime"));
+    assert!(out.stderr.contains("= help: "));
+    assert!(out.stderr.ends_with("1 error, 0 warnings in 1 file\n"));
+}
+
+#[test]
+fn non_utf8_file_is_reported_by_name_and_others_linted() {
+    let tmp = temp();
+    write(tmp.path(), "latin1.rs", b"fn main() {}\n// caf\xe9\n");
+    write(tmp.path(), "other.rs", SYNTAX_ERROR);
+    let out = run(tmp.path(), &["--message-format", "short", "."]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            "latin1.rs:2:7: error[io_error]: `latin1.rs` is not valid UTF-8",
+            "other.rs:2:13: error[syntax_error]: expected an expression",
+        ]
+    );
+    let human = run(tmp.path(), &["latin1.rs"]);
+    assert!(
+        human.stderr.contains(" --> latin1.rs:2:7"),
+        "{}",
+        human.stderr
+    );
+    assert!(human.stderr.contains("= note: the file was not linted"));
+}
+
+#[test]
+fn short_format_is_one_exact_line_per_finding() {
+    let tmp = temp();
+    write(tmp.path(), "src/broken.rs", SYNTAX_ERROR);
+    let out = run(tmp.path(), &["--message-format", "short", "src"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "src/broken.rs:2:13: error[syntax_error]: expected an expression\n"
+    );
+}
+
+#[test]
+#[ignore = "needs nested_runtime_block_on"]
+fn short_format_points_at_the_finding() {
+    let tmp = temp();
+    write(tmp.path(), "nested.rs", NESTED_BLOCK_ON);
+    let out = run(tmp.path(), &["--message-format", "short", "nested.rs"]);
+    assert_eq!(out.code, 1);
+    let reported = lines(&out.stderr);
+    assert_eq!(reported.len(), 1, "{}", out.stderr);
+    assert!(reported[0].starts_with("nested.rs:3:8: error[nested_runtime_block_on]: "));
+}
+
+#[test]
+fn positions_count_chars_and_ignore_bom_and_crlf() {
+    let tmp = temp();
+    write(tmp.path(), "bom.rs", "\u{feff}fn main() { let x = ; }\n");
+    write(
+        tmp.path(),
+        "crlf.rs",
+        "fn main() {\r\n    let x = ;\r\n}\r\n",
+    );
+    write(tmp.path(), "wide.rs", "fn main() { let é = ; }\n");
+    let out = run(tmp.path(), &["--message-format", "short", "."]);
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            "bom.rs:1:21: error[syntax_error]: expected an expression",
+            "crlf.rs:2:13: error[syntax_error]: expected an expression",
+            "wide.rs:1:21: error[syntax_error]: expected an expression",
+        ]
+    );
+    let human = run(tmp.path(), &["crlf.rs"]);
+    assert!(!human.stderr.contains('\r'));
+    assert!(human.stderr.contains("2 |     let x = ;\n"));
+}
+
+#[test]
+fn cargo_form_matches_direct_form() {
+    let tmp = temp();
+    write(tmp.path(), "a.rs", SYNTAX_ERROR);
+    write(tmp.path(), "b.rs", "fn main() {}\n");
+    for args in [
+        &["a.rs", "b.rs"][..],
+        &["--message-format", "short", "."],
+        &["--list"],
+    ] {
+        let direct = run(tmp.path(), args);
+        let via_cargo = run(tmp.path(), &[&["appstract-lint"], args].concat());
+        assert_eq!(direct.code, via_cargo.code);
+        assert_eq!(direct.stdout, via_cargo.stdout);
+        assert_eq!(direct.stderr, via_cargo.stderr);
+    }
+}
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let tmp = temp();
+    for i in 0..12 {
+        let text = if i % 3 == 0 {
+            SYNTAX_ERROR
+        } else {
+            "fn main() {}\n"
+        };
+        write(tmp.path(), &format!("src/f{i:02}.rs"), text);
+    }
+    let one = run(tmp.path(), &["-j", "1", "src"]);
+    let two = run(tmp.path(), &["--jobs", "2", "src"]);
+    assert_eq!(one.code, 1);
+    assert_eq!(one.stderr, two.stderr);
+    assert!(one.stderr.ends_with("4 errors, 0 warnings in 12 files\n"));
+}
+
+#[test]
+fn directories_skip_hidden_and_build_dirs() {
+    let tmp = temp();
+    write(tmp.path(), "Cargo.toml", "[package]\nname = \"svc\"\n");
+    write(tmp.path(), "src/lib.rs", "pub fn f() {}\n");
+    write(tmp.path(), "target/debug/build/gen.rs", SYNTAX_ERROR);
+    write(tmp.path(), ".cache/x.rs", SYNTAX_ERROR);
+    let out = run(tmp.path(), &["."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "no errors or warnings in 1 file\n");
+}
+
+/// A package with every kind of target, each root broken so it shows it was linted.
+fn package_with_targets(dir: &Path) {
+    write(
+        dir,
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nrt = { package = \"tokio\", version = \"1\" }\n",
+    );
+    for root in [
+        "src/lib.rs",
+        "src/main.rs",
+        "src/bin/admin.rs",
+        "src/bin/worker/main.rs",
+        "tests/api.rs",
+        "examples/demo.rs",
+        "benches/load.rs",
+        "build.rs",
+    ] {
+        write(dir, root, SYNTAX_ERROR);
+    }
+    // Compiled by no target.
+    write(dir, "src/orphan.rs", SYNTAX_ERROR);
+}
+
+#[test]
+fn cargo_project_targets_are_discovered() {
+    let tmp = temp();
+    package_with_targets(tmp.path());
+    let out = run(tmp.path(), &["--message-format", "short"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let files: Vec<&str> = lines(&out.stderr)
+        .iter()
+        .map(|line| line.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "benches/load.rs",
+            "build.rs",
+            "examples/demo.rs",
+            "src/bin/admin.rs",
+            "src/bin/worker/main.rs",
+            "src/lib.rs",
+            "src/main.rs",
+            "tests/api.rs",
+        ]
+    );
+
+    // From a subdirectory: the same package, paths still relative to where we are.
+    let out = run(&tmp.path().join("src"), &["--message-format", "short"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        lines(&out.stderr).contains(&"lib.rs:2:13: error[syntax_error]: expected an expression")
+    );
+    // Outside the current directory, paths are absolute.
+    assert!(lines(&out.stderr).iter().any(|line| {
+        line.contains("build.rs:2:13: error[syntax_error]")
+            && Path::new(line.split(':').next().unwrap()).is_absolute()
+    }));
+}
+
+#[test]
+fn cargo_workspace_members_are_discovered() {
+    let tmp = temp();
+    write(
+        tmp.path(),
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n",
+    );
+    for member in ["api", "worker"] {
+        write(
+            tmp.path(),
+            &format!("crates/{member}/Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        write(
+            tmp.path(),
+            &format!("crates/{member}/src/lib.rs"),
+            SYNTAX_ERROR,
+        );
+    }
+    let out = run(tmp.path(), &["--message-format", "short"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let files: Vec<&str> = lines(&out.stderr)
+        .iter()
+        .map(|line| line.split(':').next().unwrap())
+        .collect();
+    assert_eq!(files, ["crates/api/src/lib.rs", "crates/worker/src/lib.rs"]);
+
+    // Inside a member, only that member, as cargo does.
+    let out = run(
+        &tmp.path().join("crates/worker"),
+        &["--message-format", "short"],
+    );
+    assert_eq!(
+        out.stderr,
+        "src/lib.rs:2:13: error[syntax_error]: expected an expression\n"
+    );
+}
+
+#[test]
+#[ignore = "needs `mod` items from analyze_file"]
+fn cargo_project_modules_are_followed_as_rustc_does() {
+    let tmp = temp();
+    let dir = tmp.path();
+    write(
+        dir,
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        dir,
+        "src/lib.rs",
+        "mod net;\nmod store;\n#[path = \"generated/codes.rs\"]\nmod codes;\nmod missing;\n\
+         mod inline {\n    mod nested;\n}\n",
+    );
+    write(dir, "src/net.rs", "mod tcp;\n");
+    write(dir, "src/net/tcp.rs", SYNTAX_ERROR);
+    write(dir, "src/store/mod.rs", "mod disk;\n");
+    write(dir, "src/store/disk.rs", SYNTAX_ERROR);
+    write(dir, "src/generated/codes.rs", "mod table;\n");
+    write(dir, "src/generated/table.rs", SYNTAX_ERROR);
+    write(dir, "src/inline/nested.rs", SYNTAX_ERROR);
+    write(dir, "src/main.rs", "mod cli;\nfn main() {}\n");
+    write(dir, "src/cli.rs", SYNTAX_ERROR);
+    write(dir, "src/orphan.rs", SYNTAX_ERROR);
+    // A `#[path]` cycle is analysed once.
+    write(
+        dir,
+        "src/bin/loop.rs",
+        "#[path = \"loop.rs\"]\nmod again;\nfn main() {}\n",
+    );
+
+    let out = run(dir, &["--message-format", "short"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            "src/cli.rs:2:13: error[syntax_error]: expected an expression",
+            "src/generated/table.rs:2:13: error[syntax_error]: expected an expression",
+            "src/inline/nested.rs:2:13: error[syntax_error]: expected an expression",
+            "src/lib.rs:5:1: warning[unresolved_module]: file not found for module `missing`",
+            "src/net/tcp.rs:2:13: error[syntax_error]: expected an expression",
+            "src/store/disk.rs:2:13: error[syntax_error]: expected an expression",
+        ]
+    );
+
+    // Naming a module file lints it in its crate: it is not a loose file.
+    let out = run(dir, &["--message-format", "short", "src/net/tcp.rs"]);
+    assert_eq!(
+        out.stderr,
+        "src/net/tcp.rs:2:13: error[syntax_error]: expected an expression\n"
+    );
+}
+
+#[test]
+fn paths_inside_a_package_report_only_the_named_files() {
+    let tmp = temp();
+    package_with_targets(tmp.path());
+    write(tmp.path(), "src/lib.rs", "pub fn ok() {}\n");
+    let out = run(tmp.path(), &["--message-format", "short", "src/lib.rs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+
+    // A file no target compiles is still linted, as a file of its own.
+    let out = run(
+        tmp.path(),
+        &["--message-format", "short", "src/orphan.rs", "src/lib.rs"],
+    );
+    assert_eq!(
+        out.stderr,
+        "src/orphan.rs:2:13: error[syntax_error]: expected an expression\n"
+    );
+}
+
+#[test]
+fn broken_manifest_is_a_warning_and_files_are_still_linted() {
+    let tmp = temp();
+    write(tmp.path(), "Cargo.toml", "[package\nname = ");
+    write(tmp.path(), "src/lib.rs", SYNTAX_ERROR);
+    let out = run(tmp.path(), &["--message-format", "short", "src"]);
+    assert_eq!(out.code, 1);
+    let reported = lines(&out.stderr);
+    assert_eq!(reported.len(), 2, "{}", out.stderr);
+    assert!(reported[0]
+        .starts_with("Cargo.toml:1:1: warning[invalid_manifest]: cannot parse `Cargo.toml`: "));
+    assert_eq!(
+        reported[1],
+        "src/lib.rs:2:13: error[syntax_error]: expected an expression"
+    );
+}
+
+#[test]
+#[ignore = "needs nested_runtime_block_on"]
+fn renamed_dependency_is_resolved_from_the_manifest() {
+    let tmp = temp();
+    write(
+        tmp.path(),
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nrt = { package = \"tokio\", version = \"1\" }\n",
+    );
+    write(
+        tmp.path(),
+        "src/lib.rs",
+        "pub async fn f() {\n    let runtime = rt::runtime::Runtime::new().unwrap();\n    \
+         runtime.block_on(async {});\n}\n",
+    );
+    for args in [
+        &["--message-format", "short"][..],
+        &["--message-format", "short", "src/lib.rs"],
+    ] {
+        let out = run(tmp.path(), args);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert!(out
+            .stderr
+            .starts_with("src/lib.rs:3:13: error[nested_runtime_block_on]: "));
+    }
+}
+
+#[test]
+fn color_follows_flag_cargo_term_color_and_no_color() {
+    let tmp = temp();
+    write(tmp.path(), "broken.rs", SYNTAX_ERROR);
+    let escape = '\u{1b}';
+    let colored = |args: &[&str], env: &[(&str, &str)]| {
+        run_with(tmp.path(), args, env).stderr.contains(escape)
+    };
+    // Not a terminal: plain by default.
+    assert!(!colored(&["broken.rs"], &[]));
+    assert!(colored(&["--color", "always", "broken.rs"], &[]));
+    assert!(colored(&["broken.rs"], &[("CARGO_TERM_COLOR", "always")]));
+    assert!(!colored(
+        &["--color", "never", "broken.rs"],
+        &[("CARGO_TERM_COLOR", "always")]
+    ));
+    // `NO_COLOR` turns off automatic colour only; an explicit choice wins.
+    assert!(!colored(&["broken.rs"], &[("NO_COLOR", "1")]));
+    assert!(colored(
+        &["--color", "always", "broken.rs"],
+        &[("NO_COLOR", "1")]
+    ));
+    assert!(colored(
+        &[
+            "--message-format",
+            "short",
+            "--color",
+            "always",
+            "broken.rs"
+        ],
+        &[]
+    ));
+    assert_eq!(
+        run_with(
+            tmp.path(),
+            &["broken.rs"],
+            &[("CARGO_TERM_COLOR", "sometimes")]
+        )
+        .code,
+        2
+    );
+}
+
+#[test]
+#[ignore = "needs nested_runtime_block_on"]
+fn demo_shows_findings() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    let out = run(&demo, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("error[nested_runtime_block_on]"));
+    assert!(!out.stderr.contains("syntax_error"));
+    let from_root = run(Path::new(env!("CARGO_MANIFEST_DIR")), &["examples/demo"]);
+    assert_eq!(from_root.code, 1);
+    assert!(from_root.stderr.contains(" --> examples/demo/src/"));
+}
+
+#[test]
+fn demo_parses() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(root, &["--message-format", "short", "examples/demo"]);
+    assert!(!out.stderr.contains("syntax_error"), "{}", out.stderr);
+    assert!(!out.stderr.contains("io_error"), "{}", out.stderr);
+    assert_ne!(out.code, 2, "{}", out.stderr);
+}
