@@ -1,0 +1,34 @@
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub queue_depth: usize,
+    pub metrics_interval: Duration,
+    pub settings_url: String,
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        let queue_depth = std::env::var("ORDERFLOW_QUEUE_DEPTH")
+            .ok()
+            .and_then(|depth| depth.parse().ok())
+            .unwrap_or(1024);
+        let settings_url = std::env::var("ORDERFLOW_SETTINGS_URL")
+            .unwrap_or_else(|_| "http://settings.internal".to_string());
+        Config {
+            queue_depth,
+            metrics_interval: Duration::from_secs(10),
+            settings_url,
+        }
+    }
+}
+
+/// Reads the enabled feature flags from the settings service.
+///
+/// The admin tools call this before they have a runtime, so it brings its own.
+#[tokio::main(flavor = "current_thread")]
+pub async fn load_feature_flags(settings_url: &str) -> Vec<String> {
+    // Stands in for an HTTP request.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    vec![format!("{settings_url}/flags/fast-path")]
+}

@@ -1,0 +1,15 @@
+//! Order ingestion: orders arrive on a channel, are priced in US cents, stored, and counted.
+
+pub mod config;
+pub mod ingest;
+pub mod metrics;
+pub mod pricing;
+pub mod store;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Order {
+    pub id: u64,
+    pub customer: u64,
+    pub currency: String,
+    pub amount_cents: i64,
+}
