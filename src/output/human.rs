@@ -299,3 +299,169 @@ impl<W: WriteColor> WriteColor for RustcLayout<W> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::MessageFormat;
+    use crate::output::render_plain;
+    use appstract_lints::{Applicability, Edit, Label, Level};
+
+    const SOURCE: &str = "pub async fn to_usd_cents(currency: &str) -> i64 {
+    let rate = Runtime::new().unwrap().block_on(fetch_rate(currency));
+    rate as i64
+}
+";
+
+    fn file(findings: Vec<Diagnostic>) -> ReportedFile {
+        ReportedFile {
+            path: "src/pricing.rs".into(),
+            display: "src/pricing.rs".to_string(),
+            source: Some(SOURCE.to_string()),
+            findings,
+            linted: true,
+        }
+    }
+
+    fn report(files: Vec<ReportedFile>) -> Report {
+        Report {
+            files,
+            internal_errors: Vec::new(),
+        }
+    }
+
+    fn range_of(text: &str) -> Range<usize> {
+        let start = SOURCE.find(text).unwrap();
+        start..start + text.len()
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let call = range_of("block_on(fetch_rate(currency))");
+        let header = range_of("pub async fn to_usd_cents(currency: &str) -> i64");
+        let finding = Diagnostic::new(
+            "nested_runtime_block_on",
+            Level::Deny,
+            "`block_on` of a tokio runtime inside async code",
+            Label::new(call.clone(), "blocks on a new runtime"),
+        )
+        .with_label(header, "this async fn runs on a runtime")
+        .with_note("tokio panics here: `Cannot start a runtime from within a runtime`")
+        .with_suggestion(Suggestion {
+            message: "`.await` the future instead".to_string(),
+            edits: vec![Edit {
+                range: range_of("Runtime::new().unwrap().block_on(fetch_rate(currency))"),
+                replacement: "fetch_rate(currency).await".to_string(),
+            }],
+            applicability: Applicability::MaybeIncorrect,
+        });
+        let rendered = render_plain(MessageFormat::Human, &report(vec![file(vec![finding])]));
+        assert_eq!(
+            rendered,
+            "error[nested_runtime_block_on]: `block_on` of a tokio runtime inside async code
+ --> src/pricing.rs:2:40
+  |
+1 | pub async fn to_usd_cents(currency: &str) -> i64 {
+  | ------------------------------------------------ this async fn runs on a runtime
+2 |     let rate = Runtime::new().unwrap().block_on(fetch_rate(currency));
+  |                                        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ blocks on a new runtime
+  |
+  = note: tokio panics here: `Cannot start a runtime from within a runtime`
+  = help: `.await` the future instead: `fetch_rate(currency).await`
+
+1 error, 0 warnings in 1 file
+"
+        );
+    }
+
+    #[test]
+    fn suggestions_with_several_edits_or_deletions() {
+        let lines = LineIndex::new(SOURCE);
+        let removal = Suggestion {
+            message: "drop the runtime".to_string(),
+            edits: vec![Edit {
+                range: range_of("Runtime::new().unwrap()."),
+                replacement: String::new(),
+            }],
+            applicability: Applicability::MaybeIncorrect,
+        };
+        assert_eq!(
+            suggestion_note(&removal, SOURCE, &lines),
+            "help: drop the runtime: remove `Runtime::new().unwrap().`"
+        );
+        let several = Suggestion {
+            message: "await both".to_string(),
+            edits: vec![
+                Edit {
+                    range: range_of("rate as"),
+                    replacement: "rate.await as".to_string(),
+                },
+                Edit {
+                    range: range_of("pub async"),
+                    replacement: "pub".to_string(),
+                },
+            ],
+            applicability: Applicability::HasPlaceholders,
+        };
+        assert_eq!(
+            suggestion_note(&several, SOURCE, &lines),
+            "help: await both:\n      3:5: `rate.await as`\n      1:1: `pub`"
+        );
+    }
+
+    #[test]
+    fn a_file_without_text_has_no_snippet() {
+        let unreadable = ReportedFile {
+            path: "src/gone.rs".into(),
+            display: "src/gone.rs".to_string(),
+            source: None,
+            findings: vec![Diagnostic::new(
+                "io_error",
+                Level::Deny,
+                "cannot read `src/gone.rs`: permission denied",
+                Label::new(0..0, ""),
+            )
+            .with_help("check the file's permissions")],
+            linted: true,
+        };
+        assert_eq!(
+            render_plain(MessageFormat::Human, &report(vec![unreadable])),
+            "error[io_error]: cannot read `src/gone.rs`: permission denied
+ = help: check the file's permissions
+
+1 error, 0 warnings in 1 file
+"
+        );
+    }
+
+    #[test]
+    fn summary_counts_files_errors_and_warnings() {
+        let warning = |at: &str| {
+            Diagnostic::new(
+                "unresolved_module",
+                Level::Warn,
+                "w",
+                Label::new(range_of(at), ""),
+            )
+        };
+        let error = Diagnostic::new("syntax_error", Level::Deny, "e", Label::new(0..1, ""));
+        let clean = || file(Vec::new());
+        assert_eq!(summary(&report(Vec::new())), "no Rust files found");
+        assert_eq!(
+            summary(&report(vec![clean(), clean()])),
+            "no errors or warnings in 2 files"
+        );
+        assert_eq!(
+            summary(&report(vec![file(vec![warning("rate as")]), clean()])),
+            "0 errors, 1 warning in 2 files"
+        );
+        assert_eq!(
+            summary(&report(vec![file(vec![
+                error,
+                warning("rate as"),
+                warning("pub")
+            ])])),
+            "1 error, 2 warnings in 1 file"
+        );
+    }
+}
