@@ -2,7 +2,7 @@
 
 use super::{count, Emitter, LineIndex};
 use crate::driver::{Report, ReportedFile};
-use appstract_lints::{Diagnostic, Suggestion};
+use appstract_lints::{Diagnostic, Edit, Suggestion};
 use codespan_reporting::diagnostic::{self as cs, Severity};
 use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::termcolor::{ColorSpec, WriteColor};
@@ -106,34 +106,94 @@ fn to_codespan(
     diagnostic
 }
 
-/// `help: <message>: `<replacement>``, or one line per edit when there are several.
+/// A suggestion as a help line, rustc's inline way: `help: <message>: `<code>`` with the code the
+/// edits make of the text they cover; when that code spans lines, the whole lines as they would
+/// read.
 fn suggestion_note(suggestion: &Suggestion, text: &str, lines: &LineIndex) -> String {
-    let describe = |range: &Range<usize>, replacement: &str| {
-        if replacement.is_empty() {
-            format!("remove `{}`", text.get(range.clone()).unwrap_or(""))
-        } else {
-            format!("`{replacement}`")
-        }
-    };
+    let message = &suggestion.message;
     match suggestion.edits.as_slice() {
-        [] => format!("help: {}", suggestion.message),
-        [edit] => format!(
-            "help: {}: {}",
-            suggestion.message,
-            describe(&edit.range, &edit.replacement)
-        ),
-        edits => {
-            let mut note = format!("help: {}:", suggestion.message);
-            for edit in edits {
-                let (line, column) = lines.line_col(text, edit.range.start);
-                note.push_str(&format!(
-                    "\n      {line}:{column}: {}",
-                    describe(&edit.range, &edit.replacement)
-                ));
+        [] => format!("help: {message}"),
+        [edit] if !edit.replacement.contains('\n') => {
+            if edit.replacement.is_empty() {
+                let removed = text.get(edit.range.clone()).unwrap_or("");
+                format!("help: {message}: remove `{removed}`")
+            } else {
+                format!("help: {message}: `{}`", edit.replacement)
             }
-            note
         }
+        edits => match edited_lines(edits, text, lines) {
+            Some(code) if code.len() == 1 => format!("help: {message}: `{}`", code[0]),
+            Some(code) => {
+                let mut note = format!("help: {message}:");
+                for line in code {
+                    note.push_str("\n      ");
+                    note.push_str(&line);
+                }
+                note
+            }
+            // Overlapping edits: name each one.
+            None => {
+                let mut note = format!("help: {message}:");
+                for edit in edits {
+                    let (line, column) = lines.line_col(text, edit.range.start);
+                    note.push_str(&format!("\n      {line}:{column}: `{}`", edit.replacement));
+                }
+                note
+            }
+        },
     }
+}
+
+/// The code the edits make of the text they cover, or, when that spans lines, of the whole lines,
+/// with their common indentation removed; `None` when edits overlap.
+fn edited_lines(edits: &[Edit], text: &str, lines: &LineIndex) -> Option<Vec<String>> {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    if edits
+        .windows(2)
+        .any(|pair| pair[0].range.end > pair[1].range.start)
+    {
+        return None;
+    }
+    let covered_start = edits.first()?.range.start;
+    let covered_end = edits.iter().map(|edit| edit.range.end).max()?;
+    let covered = apply(&edits, text, covered_start..covered_end)?;
+    if !covered.contains('\n') {
+        return Some(vec![covered]);
+    }
+    let start = lines.line_range(lines.line_index(covered_start))?.start;
+    let end = lines.line_range(lines.line_index(covered_end))?.end;
+    let edited = apply(&edits, text, start..end)?;
+
+    let code: Vec<&str> = edited
+        .trim_end_matches(['\r', '\n'])
+        .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .collect();
+    let indent = code
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    Some(
+        code.iter()
+            .map(|line| line.get(indent..).unwrap_or("").trim_end().to_string())
+            .collect(),
+    )
+}
+
+/// `text[range]` with the edits (sorted, disjoint, inside `range`) made.
+fn apply(edits: &[&Edit], text: &str, range: Range<usize>) -> Option<String> {
+    let mut edited = String::new();
+    let mut at = range.start;
+    for edit in edits {
+        edited.push_str(text.get(at..edit.range.start)?);
+        edited.push_str(&edit.replacement);
+        at = edit.range.end;
+    }
+    edited.push_str(text.get(at..range.end)?);
+    Some(edited)
 }
 
 fn into_io(err: files::Error) -> io::Error {
@@ -305,7 +365,7 @@ mod tests {
     use super::*;
     use crate::cli::MessageFormat;
     use crate::output::render_plain;
-    use appstract_lints::{Applicability, Edit, Label, Level};
+    use appstract_lints::{Applicability, Label, Level};
 
     const SOURCE: &str = "pub async fn to_usd_cents(currency: &str) -> i64 {
     let rate = Runtime::new().unwrap().block_on(fetch_rate(currency));
@@ -405,7 +465,50 @@ mod tests {
         };
         assert_eq!(
             suggestion_note(&several, SOURCE, &lines),
-            "help: await both:\n      3:5: `rate.await as`\n      1:1: `pub`"
+            "help: await both:\n      pub fn to_usd_cents(currency: &str) -> i64 {\n          \
+             let rate = Runtime::new().unwrap().block_on(fetch_rate(currency));\n          rate.await as i64"
+        );
+    }
+
+    #[test]
+    fn edits_in_one_line_show_the_code_they_make() {
+        let lines = LineIndex::new(SOURCE);
+        let call = range_of("fetch_rate(currency));");
+        let close = call.start + "fetch_rate(currency)".len();
+        let awaited = Suggestion {
+            message: "await the future".to_string(),
+            edits: vec![
+                Edit {
+                    range: close..close + 1,
+                    replacement: ".await".to_string(),
+                },
+                Edit {
+                    range: range_of("Runtime::new().unwrap().block_on("),
+                    replacement: String::new(),
+                },
+            ],
+            applicability: Applicability::MachineApplicable,
+        };
+        assert_eq!(
+            suggestion_note(&awaited, SOURCE, &lines),
+            "help: await the future: `fetch_rate(currency).await`"
+        );
+        let overlapping = Suggestion {
+            edits: vec![
+                Edit {
+                    range: range_of("rate as"),
+                    replacement: "x".to_string(),
+                },
+                Edit {
+                    range: range_of("as i64"),
+                    replacement: "y".to_string(),
+                },
+            ],
+            ..awaited
+        };
+        assert_eq!(
+            suggestion_note(&overlapping, SOURCE, &lines),
+            "help: await the future:\n      3:5: `x`\n      3:10: `y`"
         );
     }
 
