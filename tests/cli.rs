@@ -135,7 +135,6 @@ fn explain_prints_each_lint_documentation() {
 }
 
 #[test]
-#[ignore = "needs nested_runtime_block_on"]
 fn explain_nested_runtime_block_on() {
     let tmp = temp();
     let out = run(tmp.path(), &["--explain", "nested_runtime_block_on"]);
@@ -267,11 +266,11 @@ fn syntax_error_fails_and_other_files_are_still_linted() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        "error[syntax_error]: expected an expression
+        "error[syntax_error]: this file does not parse: expected an expression
  --> a_broken.rs:2:13
   |
 2 |     let x = ;
-  |             ^
+  |             ^ expected an expression
 
 1 error, 0 warnings in 2 files
 "
@@ -279,7 +278,6 @@ fn syntax_error_fails_and_other_files_are_still_linted() {
 }
 
 #[test]
-#[ignore = "needs nested_runtime_block_on"]
 fn syntax_error_and_finding_are_both_reported() {
     let tmp = temp();
     write(tmp.path(), "broken.rs", SYNTAX_ERROR);
@@ -293,7 +291,6 @@ fn syntax_error_and_finding_are_both_reported() {
 }
 
 #[test]
-#[ignore = "needs nested_runtime_block_on"]
 fn finding_exits_1_in_rustc_style() {
     let tmp = temp();
     write(tmp.path(), "src/nested.rs", NESTED_BLOCK_ON);
@@ -320,7 +317,7 @@ fn non_utf8_file_is_reported_by_name_and_others_linted() {
         lines(&out.stderr),
         [
             "latin1.rs:2:7: error[io_error]: `latin1.rs` is not valid UTF-8",
-            "other.rs:2:13: error[syntax_error]: expected an expression",
+            "other.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
         ]
     );
     let human = run(tmp.path(), &["latin1.rs"]);
@@ -340,12 +337,11 @@ fn short_format_is_one_exact_line_per_finding() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        "src/broken.rs:2:13: error[syntax_error]: expected an expression\n"
+        "src/broken.rs:2:13: error[syntax_error]: this file does not parse: expected an expression\n"
     );
 }
 
 #[test]
-#[ignore = "needs nested_runtime_block_on"]
 fn short_format_points_at_the_finding() {
     let tmp = temp();
     write(tmp.path(), "nested.rs", NESTED_BLOCK_ON);
@@ -370,9 +366,9 @@ fn positions_count_chars_and_ignore_bom_and_crlf() {
     assert_eq!(
         lines(&out.stderr),
         [
-            "bom.rs:1:21: error[syntax_error]: expected an expression",
-            "crlf.rs:2:13: error[syntax_error]: expected an expression",
-            "wide.rs:1:21: error[syntax_error]: expected an expression",
+            "bom.rs:1:21: error[syntax_error]: this file does not parse: expected an expression",
+            "crlf.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
+            "wide.rs:1:21: error[syntax_error]: this file does not parse: expected an expression",
         ]
     );
     let human = run(tmp.path(), &["crlf.rs"]);
@@ -479,9 +475,9 @@ fn cargo_project_targets_are_discovered() {
     // From a subdirectory: the same package, paths still relative to where we are.
     let out = run(&tmp.path().join("src"), &["--message-format", "short"]);
     assert_eq!(out.code, 1);
-    assert!(
-        lines(&out.stderr).contains(&"lib.rs:2:13: error[syntax_error]: expected an expression")
-    );
+    assert!(lines(&out.stderr).contains(
+        &"lib.rs:2:13: error[syntax_error]: this file does not parse: expected an expression"
+    ));
     // Outside the current directory, paths are absolute.
     assert!(lines(&out.stderr).iter().any(|line| {
         line.contains("build.rs:2:13: error[syntax_error]")
@@ -524,12 +520,11 @@ fn cargo_workspace_members_are_discovered() {
     );
     assert_eq!(
         out.stderr,
-        "src/lib.rs:2:13: error[syntax_error]: expected an expression\n"
+        "src/lib.rs:2:13: error[syntax_error]: this file does not parse: expected an expression\n"
     );
 }
 
 #[test]
-#[ignore = "needs `mod` items from analyze_file"]
 fn cargo_project_modules_are_followed_as_rustc_does() {
     let tmp = temp();
     let dir = tmp.path();
@@ -566,12 +561,12 @@ fn cargo_project_modules_are_followed_as_rustc_does() {
     assert_eq!(
         lines(&out.stderr),
         [
-            "src/cli.rs:2:13: error[syntax_error]: expected an expression",
-            "src/generated/table.rs:2:13: error[syntax_error]: expected an expression",
-            "src/inline/nested.rs:2:13: error[syntax_error]: expected an expression",
+            "src/cli.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
+            "src/generated/table.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
+            "src/inline/nested.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
             "src/lib.rs:5:1: warning[unresolved_module]: file not found for module `missing`",
-            "src/net/tcp.rs:2:13: error[syntax_error]: expected an expression",
-            "src/store/disk.rs:2:13: error[syntax_error]: expected an expression",
+            "src/net/tcp.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
+            "src/store/disk.rs:2:13: error[syntax_error]: this file does not parse: expected an expression",
         ]
     );
 
@@ -579,7 +574,7 @@ fn cargo_project_modules_are_followed_as_rustc_does() {
     let out = run(dir, &["--message-format", "short", "src/net/tcp.rs"]);
     assert_eq!(
         out.stderr,
-        "src/net/tcp.rs:2:13: error[syntax_error]: expected an expression\n"
+        "src/net/tcp.rs:2:13: error[syntax_error]: this file does not parse: expected an expression\n"
     );
 }
 
@@ -599,7 +594,7 @@ fn paths_inside_a_package_report_only_the_named_files() {
     );
     assert_eq!(
         out.stderr,
-        "src/orphan.rs:2:13: error[syntax_error]: expected an expression\n"
+        "src/orphan.rs:2:13: error[syntax_error]: this file does not parse: expected an expression\n"
     );
 }
 
@@ -616,12 +611,11 @@ fn broken_manifest_is_a_warning_and_files_are_still_linted() {
         .starts_with("Cargo.toml:1:1: warning[invalid_manifest]: cannot parse `Cargo.toml`: "));
     assert_eq!(
         reported[1],
-        "src/lib.rs:2:13: error[syntax_error]: expected an expression"
+        "src/lib.rs:2:13: error[syntax_error]: this file does not parse: expected an expression"
     );
 }
 
 #[test]
-#[ignore = "needs nested_runtime_block_on"]
 fn renamed_dependency_is_resolved_from_the_manifest() {
     let tmp = temp();
     write(
@@ -692,7 +686,6 @@ fn color_follows_flag_cargo_term_color_and_no_color() {
 }
 
 #[test]
-#[ignore = "needs nested_runtime_block_on"]
 fn demo_shows_findings() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
     let out = run(&demo, &[]);

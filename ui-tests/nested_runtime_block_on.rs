@@ -1,0 +1,97 @@
+// `block_on` of a tokio runtime, or a call to a `#[tokio::main]` fn, from async code.
+
+use std::sync::Arc;
+use tokio::runtime::{Builder, Handle, Runtime};
+use tokio::runtime::Runtime as TokioRuntime;
+
+async fn fetch() -> u32 {
+    7
+}
+
+// A runtime built right there, from an async fn.
+async fn new_runtime_in_async_fn() -> u32 {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(fetch()) //~ nested_runtime_block_on
+}
+
+// Built by `Builder`, in an async block.
+fn builder_in_async_block() -> impl std::future::Future<Output = u32> {
+    async {
+        let rt = Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(fetch()) //~ nested_runtime_block_on
+    }
+}
+
+// The current runtime's handle, in an async closure.
+fn handle_in_async_closure() {
+    let _run = async || Handle::current().block_on(fetch()); //~ nested_runtime_block_on
+}
+
+// Through a renamed import.
+async fn renamed_import() -> u32 {
+    let rt = TokioRuntime::new().expect("runtime");
+    rt.block_on(fetch()) //~ nested_runtime_block_on
+}
+
+// A `#[tokio::main]` fn builds a runtime and blocks on it when called.
+#[tokio::main]
+async fn load_settings() -> u32 {
+    fetch().await
+}
+
+async fn calls_a_tokio_main_fn() -> u32 {
+    load_settings() //~ nested_runtime_block_on
+}
+
+// Correct: a runtime driven from a plain `fn main`.
+fn main() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        let value = fetch().await;
+        println!("{value}");
+    });
+}
+
+// Correct: a new thread has no runtime.
+async fn on_a_std_thread() -> u32 {
+    std::thread::spawn(|| Runtime::new().unwrap().block_on(fetch()))
+        .join()
+        .unwrap()
+}
+
+// Correct: the blocking pool may block on a handle.
+async fn on_the_blocking_pool(handle: Handle) -> u32 {
+    tokio::task::spawn_blocking(move || handle.block_on(fetch()))
+        .await
+        .unwrap()
+}
+
+// Correct: `block_in_place` leaves the runtime for the closure.
+async fn in_block_in_place() -> u32 {
+    tokio::task::block_in_place(|| Handle::current().block_on(fetch()))
+}
+
+// Correct: a type of our own with a `block_on` method.
+struct Executor;
+
+impl Executor {
+    fn block_on<F: std::future::Future>(&self, _future: F) {}
+}
+
+async fn own_block_on(executor: Arc<Executor>) {
+    executor.block_on(fetch());
+}
+
+// Correct: another executor's `block_on` in sync code.
+fn futures_executor_in_sync_code() -> u32 {
+    futures::executor::block_on(fetch())
+}
+
+// Correct: awaiting is what async code does.
+async fn awaits() -> u32 {
+    fetch().await + load_settings_async().await
+}
+
+async fn load_settings_async() -> u32 {
+    fetch().await
+}
