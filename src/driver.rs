@@ -81,7 +81,7 @@ pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
         .collect();
 
     // Selected files no crate reached are crates of their own.
-    if let (Some(selection), Some(_)) = (&plan.selection, &selected) {
+    if let Some(selection) = &plan.selection {
         let reached: HashSet<&PathBuf> = results
             .iter()
             .flat_map(|result| result.files.iter().map(|file| &file.identity))

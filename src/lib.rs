@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> Status {
 
 fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     if args.list {
-        print_list().map_err(output_error)?;
+        finish_output(print_list())?;
         return Ok(Status::Clean);
     }
     if let Some(name) = &args.explain {
@@ -93,11 +93,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     let report = lint(&plan, args.jobs.map_or(0, |jobs| jobs.get()))?;
 
     let stderr = BufferedStandardStream::stderr(color);
-    match output::emitter(args.message_format, stderr).emit(&report) {
-        // The reader went away (`| head`): nothing left to tell.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
-        result => result.map_err(output_error)?,
-    }
+    finish_output(output::emitter(args.message_format, stderr).emit(&report))?;
     for internal in &report.internal_errors {
         print_error(
             &Error::new(format!("internal error: {internal}"))
@@ -155,10 +151,11 @@ fn explain(name: &str) -> Result<(), Error> {
         return Err(Error::new(format!("no lint named `{name}`")).with_help(help));
     };
     let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(lint.documentation().as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(output_error)
+    finish_output(
+        stdout
+            .write_all(lint.documentation().as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
 }
 
 /// The candidate nearest to a misspelt name, if any is near enough.
@@ -177,8 +174,14 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
         .map(|(_, candidate)| candidate)
 }
 
-fn output_error(err: io::Error) -> Error {
-    Error::new(format!("cannot write the output: {err}"))
+/// A reader that went away (`| head`) has seen all it wanted: that is not a failure.
+fn finish_output(result: io::Result<()>) -> Result<(), Error> {
+    match result {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Error::new(format!("cannot write the output: {err}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `error: message` and an optional `= help:` line, on stderr.
