@@ -296,6 +296,16 @@ impl Context<'_> {
                 )),
             }
         }
+        // Only text with findings is rendered; let the rest go before other crates finish.
+        for file in &mut files {
+            if file
+                .findings
+                .iter()
+                .all(|finding| finding.level == Level::Allow)
+            {
+                file.source = None;
+            }
+        }
         CrateResult {
             files,
             internal_errors,
