@@ -6,6 +6,7 @@ use super::scope::{ScopeKind, Scopes};
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
+use quote::ToTokens;
 use std::collections::HashMap;
 use syn::spanned::Spanned;
 
@@ -236,16 +237,84 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            syn::Item::Macro(m) => {
-                for (ident, _, _) in macros::static_items(&m.mac) {
-                    declare(self, &ident);
+            syn::Item::Macro(m) if m.ident.is_none() => {
+                let statics = macros::static_items(&m.mac);
+                for (ident, _, _) in &statics {
+                    declare(self, ident);
+                }
+                if statics.is_empty() && self.depth < MAX_DEPTH {
+                    if let Some(items) = macros::items(&m.mac) {
+                        self.depth += 1;
+                        for item in &items {
+                            self.declare_item(item, module_level);
+                        }
+                        self.depth -= 1;
+                    }
                 }
             }
             _ => {}
         }
     }
 
+    /// Records `#[cfg_attr(appstract_lint, allow(appstract::name))]` attributes.
+    fn allow_attrs(&mut self, attrs: &[syn::Attribute], covered: Range<usize>) {
+        for attr in attrs {
+            if !attr.path().is_ident("cfg_attr") {
+                continue;
+            }
+            let Ok(list) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let mut metas = list.iter();
+            let Some(predicate) = metas.next() else {
+                continue;
+            };
+            let predicate = predicate.to_token_stream().to_string();
+            if !predicate
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == "appstract_lint")
+            {
+                continue;
+            }
+            let mut lints = Vec::new();
+            for meta in metas {
+                let syn::Meta::List(level) = meta else {
+                    continue;
+                };
+                if !(level.path.is_ident("allow") || level.path.is_ident("expect")) {
+                    continue;
+                }
+                let Ok(paths) = level.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                for path in paths {
+                    let segments: Vec<String> =
+                        path.segments.iter().map(|s| s.ident.to_string()).collect();
+                    if let [tool, name] = segments.as_slice() {
+                        if tool == "appstract" {
+                            lints.push((name.clone(), self.range(&path)));
+                        }
+                    }
+                }
+            }
+            if !lints.is_empty() {
+                self.m.allows.push(AttrAllow {
+                    lints,
+                    covered: covered.clone(),
+                    attr: self.range(attr),
+                });
+            }
+        }
+    }
+
     fn item(&mut self, item: &syn::Item) {
+        if let Some(attrs) = item_attrs(item) {
+            self.allow_attrs(attrs, self.range(item));
+        }
         match item {
             syn::Item::Fn(f) => {
                 let is_pub = matches!(f.vis, syn::Visibility::Public(_));
@@ -257,6 +326,7 @@ impl<'a> Builder<'a> {
                 self.scopes.push_self_type(None);
                 for item in &t.items {
                     if let syn::TraitItem::Fn(f) = item {
+                        self.allow_attrs(&f.attrs, self.range(f));
                         self.m.method_names.push(f.sig.ident.to_string());
                         if let Some(body) = &f.default {
                             self.fn_item(
@@ -297,8 +367,22 @@ impl<'a> Builder<'a> {
             syn::Item::Macro(m) => {
                 let statics = macros::static_items(&m.mac);
                 if statics.is_empty() {
-                    if m.ident.is_none() {
-                        self.macro_call(&m.mac, Parent::Discard);
+                    if m.ident.is_some() {
+                        return;
+                    }
+                    // `cfg_rt! { pub mod runtime; .. }`, `cfg_if! { .. }`: items behind a macro.
+                    match (self.depth < MAX_DEPTH)
+                        .then(|| macros::items(&m.mac))
+                        .flatten()
+                    {
+                        Some(items) => {
+                            self.depth += 1;
+                            for item in &items {
+                                self.item(item);
+                            }
+                            self.depth -= 1;
+                        }
+                        None => self.macro_call(&m.mac, Parent::Discard),
                     }
                 } else {
                     for (ident, ty, init) in statics {
@@ -358,6 +442,7 @@ impl<'a> Builder<'a> {
         self.scopes.push_self_type(self_ty.clone());
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item {
+                self.allow_attrs(&f.attrs, self.range(f));
                 self.m.method_names.push(f.sig.ident.to_string());
                 let is_pub = matches!(f.vis, syn::Visibility::Public(_)) || trait_name.is_some();
                 self.fn_item(
@@ -851,6 +936,7 @@ impl<'a> Builder<'a> {
                     self.expr(e, p, false);
                 }
                 syn::Stmt::Macro(m) => {
+                    self.allow_attrs(&m.attrs, self.range(m));
                     let p = if m.semi_token.is_none() && i == last {
                         parent
                     } else {
@@ -865,6 +951,7 @@ impl<'a> Builder<'a> {
     }
 
     fn local(&mut self, local: &syn::Local) {
+        self.allow_attrs(&local.attrs, self.range(local));
         let init = local.init.as_ref();
         let prov = init.map_or(Prov::Unknown, |i| self.prov_of(&i.expr));
         let ids = self.pat_bindings(&local.pat, prov, self.block_end, false);
@@ -896,6 +983,11 @@ impl<'a> Builder<'a> {
 
     fn expr_inner(&mut self, e: &syn::Expr, parent: Parent, by_ref: bool) {
         use syn::Expr as E;
+        if let Some(attrs) = expr_attrs(e) {
+            if !attrs.is_empty() {
+                self.allow_attrs(attrs, self.range(e));
+            }
+        }
         match e {
             E::Paren(p) => self.expr(&p.expr, parent, by_ref),
             E::Group(g) => self.expr(&g.expr, parent, by_ref),
@@ -1424,6 +1516,46 @@ impl<'a> Builder<'a> {
             i += 1;
         }
     }
+}
+
+fn item_attrs(item: &syn::Item) -> Option<&[syn::Attribute]> {
+    use syn::Item as I;
+    Some(match item {
+        I::Fn(x) => &x.attrs,
+        I::Impl(x) => &x.attrs,
+        I::Mod(x) => &x.attrs,
+        I::Struct(x) => &x.attrs,
+        I::Enum(x) => &x.attrs,
+        I::Trait(x) => &x.attrs,
+        I::Static(x) => &x.attrs,
+        I::Const(x) => &x.attrs,
+        I::Macro(x) => &x.attrs,
+        I::Use(x) => &x.attrs,
+        _ => return None,
+    })
+}
+
+fn expr_attrs(e: &syn::Expr) -> Option<&[syn::Attribute]> {
+    use syn::Expr as E;
+    Some(match e {
+        E::Call(x) => &x.attrs,
+        E::MethodCall(x) => &x.attrs,
+        E::Block(x) => &x.attrs,
+        E::Async(x) => &x.attrs,
+        E::Closure(x) => &x.attrs,
+        E::Macro(x) => &x.attrs,
+        E::Await(x) => &x.attrs,
+        E::Assign(x) => &x.attrs,
+        E::If(x) => &x.attrs,
+        E::Match(x) => &x.attrs,
+        E::Loop(x) => &x.attrs,
+        E::ForLoop(x) => &x.attrs,
+        E::While(x) => &x.attrs,
+        E::Unsafe(x) => &x.attrs,
+        E::Try(x) => &x.attrs,
+        E::Return(x) => &x.attrs,
+        _ => return None,
+    })
 }
 
 fn peel(e: &syn::Expr) -> &syn::Expr {

@@ -199,3 +199,33 @@ pub fn static_items(mac: &syn::Macro) -> Vec<(syn::Ident, syn::Type, Expr)> {
     };
     parser.parse2(mac.tokens.clone()).unwrap_or_default()
 }
+
+/// The items a macro in item position wraps: its whole body (`cfg_rt! { pub mod rt; }`), or the
+/// brace groups of a `cfg_if!`-style body. `None` when neither parses as items.
+pub fn items(mac: &syn::Macro) -> Option<Vec<syn::Item>> {
+    let parse_items = |tokens: proc_macro2::TokenStream| {
+        (|input: ParseStream| {
+            let mut items = Vec::new();
+            while !input.is_empty() {
+                items.push(input.parse::<syn::Item>()?);
+            }
+            Ok(items)
+        })
+        .parse2(tokens)
+        .ok()
+    };
+    if let Some(items) = parse_items(mac.tokens.clone()) {
+        return Some(items);
+    }
+    let mut out = Vec::new();
+    let mut any = false;
+    for tree in mac.tokens.clone() {
+        if let proc_macro2::TokenTree::Group(g) = tree {
+            if g.delimiter() == proc_macro2::Delimiter::Brace {
+                out.extend(parse_items(g.stream())?);
+                any = true;
+            }
+        }
+    }
+    any.then_some(out)
+}

@@ -273,6 +273,16 @@ pub struct ExitPoint {
     pub offset: usize,
 }
 
+/// `#[cfg_attr(appstract_lint, allow(appstract::<lint>, ..))]` on an item, statement or
+/// expression: the lints it names and the source it covers.
+#[derive(Clone, Debug)]
+pub struct AttrAllow {
+    /// Each lint name with the range of its path in the attribute.
+    pub lints: Vec<(String, Range<usize>)>,
+    pub covered: Range<usize>,
+    pub attr: Range<usize>,
+}
+
 /// A struct with the known types of its fields.
 #[derive(Clone, Debug)]
 pub struct StructDef {
@@ -319,6 +329,7 @@ pub struct FileModel {
     pub statics: Vec<StaticDef>,
     pub uses: Vec<UseDecl>,
     pub globs: Vec<GlobDecl>,
+    pub allows: Vec<AttrAllow>,
     /// Names of the methods defined in this file's impls and traits.
     pub method_names: Vec<String>,
     /// Byte offsets where lines start, to name lines in notes about other files.

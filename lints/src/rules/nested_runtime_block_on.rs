@@ -76,7 +76,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 let owner = paths::last_segment(paths::parent_path(target));
                 let suggestion = match (direct, call.args.as_slice()) {
                     (true, [future]) => Some(Suggestion {
-                        message: "await the future".into(),
+                        message: "`.await` the future instead".into(),
                         edits: vec![
                             Edit {
                                 range: call.range.start..future.start,
@@ -149,9 +149,9 @@ pub fn check(cx: &mut LintCx<'_>) {
                 }
             }
             d.notes.push(PANIC.into());
-            d.help.push(help);
-            if let Some(s) = suggestion {
-                d.suggestions.push(s);
+            match suggestion {
+                Some(s) => d.suggestions.push(s),
+                None => d.help.push(help),
             }
             cx.emit(file, d);
         }
