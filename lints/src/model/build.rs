@@ -3,6 +3,7 @@
 
 use super::macros::{self, MacroBody};
 use super::scope::{ScopeKind, Scopes};
+use super::spans;
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
@@ -138,6 +139,25 @@ impl<'a> Builder<'a> {
         start..end
     }
 
+    fn span_range(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Range<usize> {
+        let start = (self.base + first.byte_range().start).min(self.source.len());
+        let end = (self.base + last.byte_range().end).clamp(start, self.source.len());
+        start..end
+    }
+
+    /// The range of an expression, from its spines (see [`spans`]).
+    fn erange(&self, e: &syn::Expr) -> Range<usize> {
+        self.span_range(spans::start(e), spans::end(e))
+    }
+
+    fn brange(&self, b: &syn::Block) -> Range<usize> {
+        self.span_range(b.brace_token.span.open(), b.brace_token.span.close())
+    }
+
+    fn mrange(&self, mac: &syn::Macro) -> Range<usize> {
+        self.span_range(spans::path_start(&mac.path), spans::macro_end(mac))
+    }
+
     fn text(&self, range: &Range<usize>) -> String {
         self.source.get(range.clone()).unwrap_or("").to_string()
     }
@@ -257,7 +277,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Records `#[cfg_attr(appstract_lint, allow(appstract::name))]` attributes.
-    fn allow_attrs(&mut self, attrs: &[syn::Attribute], covered: Range<usize>) {
+    fn allow_attrs(&mut self, attrs: &[syn::Attribute], covered: impl Fn(&Self) -> Range<usize>) {
         for attr in attrs {
             if !attr.path().is_ident("cfg_attr") {
                 continue;
@@ -304,7 +324,7 @@ impl<'a> Builder<'a> {
             if !lints.is_empty() {
                 self.m.allows.push(AttrAllow {
                     lints,
-                    covered: covered.clone(),
+                    covered: covered(self),
                     attr: self.range(attr),
                 });
             }
@@ -313,7 +333,7 @@ impl<'a> Builder<'a> {
 
     fn item(&mut self, item: &syn::Item) {
         if let Some(attrs) = item_attrs(item) {
-            self.allow_attrs(attrs, self.range(item));
+            self.allow_attrs(attrs, |b| b.range(item));
         }
         match item {
             syn::Item::Fn(f) => {
@@ -326,7 +346,7 @@ impl<'a> Builder<'a> {
                 self.scopes.push_self_type(None);
                 for item in &t.items {
                     if let syn::TraitItem::Fn(f) = item {
-                        self.allow_attrs(&f.attrs, self.range(f));
+                        self.allow_attrs(&f.attrs, |b| b.range(f));
                         self.m.method_names.push(f.sig.ident.to_string());
                         if let Some(body) = &f.default {
                             self.fn_item(
@@ -442,7 +462,7 @@ impl<'a> Builder<'a> {
         self.scopes.push_self_type(self_ty.clone());
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item {
-                self.allow_attrs(&f.attrs, self.range(f));
+                self.allow_attrs(&f.attrs, |b| b.range(f));
                 self.m.method_names.push(f.sig.ident.to_string());
                 let is_pub = matches!(f.vis, syn::Visibility::Public(_)) || trait_name.is_some();
                 self.fn_item(
@@ -530,7 +550,7 @@ impl<'a> Builder<'a> {
             self.block_end,
         );
         self.fn_id = Some(fn_id);
-        let body_range = self.range(body);
+        let body_range = self.brange(body);
         let head_start = sig
             .asyncness
             .as_ref()
@@ -915,7 +935,7 @@ impl<'a> Builder<'a> {
 
     fn block(&mut self, block: &syn::Block, parent: Parent) {
         let saved_end = self.block_end;
-        self.block_end = self.range(block).end;
+        self.block_end = self.brange(block).end;
         self.scopes.push(ScopeKind::Block, None);
         for stmt in &block.stmts {
             if let syn::Stmt::Item(item) = stmt {
@@ -936,7 +956,7 @@ impl<'a> Builder<'a> {
                     self.expr(e, p, false);
                 }
                 syn::Stmt::Macro(m) => {
-                    self.allow_attrs(&m.attrs, self.range(m));
+                    self.allow_attrs(&m.attrs, |b| b.range(m));
                     let p = if m.semi_token.is_none() && i == last {
                         parent
                     } else {
@@ -951,7 +971,7 @@ impl<'a> Builder<'a> {
     }
 
     fn local(&mut self, local: &syn::Local) {
-        self.allow_attrs(&local.attrs, self.range(local));
+        self.allow_attrs(&local.attrs, |b| b.range(local));
         let init = local.init.as_ref();
         let prov = init.map_or(Prov::Unknown, |i| self.prov_of(&i.expr));
         let ids = self.pat_bindings(&local.pat, prov, self.block_end, false);
@@ -985,7 +1005,7 @@ impl<'a> Builder<'a> {
         use syn::Expr as E;
         if let Some(attrs) = expr_attrs(e) {
             if !attrs.is_empty() {
-                self.allow_attrs(attrs, self.range(e));
+                self.allow_attrs(attrs, |b| b.erange(e));
             }
         }
         match e {
@@ -1047,7 +1067,7 @@ impl<'a> Builder<'a> {
             E::Return(r) => {
                 self.m.exits.push(ExitPoint {
                     ctx: self.ctx,
-                    offset: self.range(e).start,
+                    offset: self.erange(e).start,
                 });
                 if let Some(v) = &r.expr {
                     self.expr(v, Parent::Return, false);
@@ -1077,7 +1097,7 @@ impl<'a> Builder<'a> {
                 // Bindings of `if let` are visible in the then-branch only.
                 self.scopes.push(ScopeKind::Block, None);
                 let saved_end = self.block_end;
-                self.block_end = self.range(&i.then_branch).end;
+                self.block_end = self.brange(&i.then_branch).end;
                 self.expr(&i.cond, Parent::Other, false);
                 self.block(&i.then_branch, parent);
                 self.block_end = saved_end;
@@ -1092,7 +1112,7 @@ impl<'a> Builder<'a> {
                 for arm in &m.arms {
                     self.scopes.push(ScopeKind::Block, None);
                     let saved_end = self.block_end;
-                    self.block_end = self.range(&arm.body).end;
+                    self.block_end = self.erange(&arm.body).end;
                     let ids = self.pat_bindings(&arm.pat, prov.clone(), self.block_end, false);
                     self.add_locals(&ids);
                     if let Some((_, guard)) = &arm.guard {
@@ -1106,7 +1126,7 @@ impl<'a> Builder<'a> {
             E::ForLoop(f) => {
                 self.expr(&f.expr, Parent::Other, false);
                 self.scopes.push(ScopeKind::Block, None);
-                let end = self.range(&f.body).end;
+                let end = self.brange(&f.body).end;
                 let ids = self.pat_bindings(&f.pat, Prov::Unknown, end, false);
                 self.add_locals(&ids);
                 self.loop_depth += 1;
@@ -1130,13 +1150,13 @@ impl<'a> Builder<'a> {
             E::Await(a) => {
                 self.m.awaits.push(AwaitPoint {
                     ctx: self.ctx,
-                    range: self.range(e),
+                    range: self.erange(e),
                 });
                 self.expr(&a.base, Parent::Await, false);
             }
             E::Path(p) if p.qself.is_none() => {
                 if let Res::Local(id) = self.scopes.resolve_value(&p.path) {
-                    self.record_use(id, self.range(e), parent, by_ref);
+                    self.record_use(id, self.erange(e), parent, by_ref);
                 }
             }
             E::Call(c) => self.call(e, c, parent),
@@ -1171,7 +1191,7 @@ impl<'a> Builder<'a> {
     }
 
     fn call(&mut self, e: &syn::Expr, c: &syn::ExprCall, parent: Parent) {
-        let range = self.range(e);
+        let range = self.erange(e);
         let func = peel(&c.func);
         let callee = match func {
             syn::Expr::Path(p) if p.qself.is_none() => Callee::Path {
@@ -1188,7 +1208,7 @@ impl<'a> Builder<'a> {
             ctx: self.ctx,
             label_range: range.clone(),
             range,
-            args: c.args.iter().map(|a| self.range(a)).collect(),
+            args: c.args.iter().map(|a| self.erange(a)).collect(),
             receiver_range: None,
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
@@ -1202,7 +1222,7 @@ impl<'a> Builder<'a> {
             syn::Expr::Closure(closure) => {
                 self.closure(func, closure, Parent::Other);
                 if let Some(ctx) = self.m.ctxs.len().checked_sub(1) {
-                    if self.m.ctxs[ctx].range == self.range(func) {
+                    if self.m.ctxs[ctx].range == self.erange(func) {
                         self.m.ctxs[ctx].called_in_place = true;
                     }
                 }
@@ -1227,7 +1247,7 @@ impl<'a> Builder<'a> {
     }
 
     fn method_call(&mut self, e: &syn::Expr, m: &syn::ExprMethodCall, parent: Parent) {
-        let range = self.range(e);
+        let range = self.erange(e);
         let name = m.method.to_string();
         let mut receiver = self.prov_of(&m.receiver);
         if name == "block_on" && m.args.is_empty() && receiver.is_unknown() {
@@ -1247,8 +1267,8 @@ impl<'a> Builder<'a> {
             ctx: self.ctx,
             label_range: label_start..range.end,
             range,
-            args: m.args.iter().map(|a| self.range(a)).collect(),
-            receiver_range: Some(self.range(&m.receiver)),
+            args: m.args.iter().map(|a| self.erange(a)).collect(),
+            receiver_range: Some(self.erange(&m.receiver)),
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
             from_token_scan: false,
@@ -1286,7 +1306,7 @@ impl<'a> Builder<'a> {
         parent: Parent,
         is_move: bool,
     ) -> (CtxId, Option<CallId>, usize) {
-        let ctx = self.new_ctx(kind, Some(self.ctx), self.range(e), head);
+        let ctx = self.new_ctx(kind, Some(self.ctx), self.erange(e), head);
         let c = &mut self.m.ctxs[ctx];
         c.is_move = is_move;
         c.arg_of = match parent {
@@ -1310,10 +1330,10 @@ impl<'a> Builder<'a> {
             is_async: c.asyncness.is_some(),
         };
         let head_end = self.range(&c.or2_token).end;
-        let head = self.range(e).start..head_end;
+        let head = self.erange(e).start..head_end;
         let saved = self.enter_body_ctx(kind, e, head, parent, c.capture.is_some());
         self.scopes.push(ScopeKind::Block, None);
-        let end = self.range(e).end;
+        let end = self.erange(e).end;
         // The scope handle of `thread::scope(|s| ..)` spawns threads: `s.spawn(..)`.
         let param_prov = match parent {
             Parent::Arg(call, 0) => match &self.m.calls[call].callee {
@@ -1360,7 +1380,7 @@ impl<'a> Builder<'a> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let range = self.range(mac);
+        let range = self.mrange(mac);
         match macros::parse_body(mac, &name) {
             Some(MacroBody::Exprs { exprs, awaits }) => {
                 if awaits {
@@ -1386,7 +1406,7 @@ impl<'a> Builder<'a> {
                 for (pat, handler) in &handlers {
                     self.scopes.push(ScopeKind::Block, None);
                     if let Some(pat) = pat {
-                        let end = self.range(handler).end;
+                        let end = self.erange(handler).end;
                         let ids = self.pat_bindings(pat, Prov::Unknown, end, false);
                         self.add_locals(&ids);
                     }
@@ -1455,10 +1475,10 @@ impl<'a> Builder<'a> {
                         Some(T::Group(g)) if g.delimiter() == Delimiter::Parenthesis => Some(g),
                         _ => None,
                     };
-                    let start = self.range(&tokens[i]).start;
+                    let start = self.span_range(tokens[i].span(), tokens[i].span()).start;
                     if after_dot {
                         if let Some(args) = call_args {
-                            let end = self.range(args).end;
+                            let end = self.span_range(args.span(), args.span()).end;
                             let label = start..end;
                             self.push_call(Call {
                                 callee: Callee::Method {
@@ -1479,9 +1499,10 @@ impl<'a> Builder<'a> {
                         }
                     } else if let Some(args) = call_args {
                         let res = self.scopes.resolve(&segments, false, true);
-                        let end = self.range(args).end;
+                        let end = self.span_range(args.span(), args.span()).end;
                         let label = start..end;
-                        let text = self.text(&(start..self.range(&tokens[j - 1]).end));
+                        let last = tokens[j - 1].span();
+                        let text = self.text(&(start..self.span_range(last, last).end));
                         self.push_call(Call {
                             callee: Callee::Path { res, text },
                             ctx: self.ctx,
@@ -1497,7 +1518,7 @@ impl<'a> Builder<'a> {
                         });
                     } else if segments.len() == 1 {
                         if let Res::Local(id) = self.scopes.resolve(&segments, false, true) {
-                            let r = self.range(&tokens[i]);
+                            let r = self.span_range(tokens[i].span(), tokens[i].span());
                             if let Some(binding) = self.m.bindings.get_mut(id) {
                                 binding.uses.push(Use {
                                     range: r,

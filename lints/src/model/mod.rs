@@ -7,6 +7,7 @@ pub mod krate;
 pub mod macros;
 pub mod paths;
 pub mod scope;
+pub mod spans;
 pub mod types;
 
 use std::ops::Range;

@@ -192,7 +192,7 @@ impl Scopes {
             0 => return Res::Unresolved,
             n => n - 1,
         };
-        self.resolve_from(segments, leading_colon, values, top, None, 0)
+        self.resolve_from(segments, leading_colon, values, top, None, 0, true)
     }
 
     fn resolve_from(
@@ -203,6 +203,7 @@ impl Scopes {
         top: usize,
         skip_import: Option<(usize, &str)>,
         depth: usize,
+        through_globs: bool,
     ) -> Res {
         let Some(first) = segments.first() else {
             return Res::Unresolved;
@@ -260,8 +261,10 @@ impl Scopes {
                     };
                 }
             }
-            if let Some(res) = self.resolve_glob(i, first, rest, depth) {
-                return res;
+            if through_globs {
+                if let Some(res) = self.resolve_glob(i, first, rest, depth) {
+                    return res;
+                }
             }
             match scope.kind {
                 ScopeKind::Module => break,
@@ -320,6 +323,8 @@ impl Scopes {
             return self.extern_path(segments);
         }
         let skip = name.map(|n| (scope, n));
+        // The first segment of a `use` path is a crate, `crate`/`self`/`super`, or a name declared
+        // or imported by name: never a glob's (which also keeps resolution linear).
         self.resolve_from(
             segments,
             import.leading_colon,
@@ -327,6 +332,7 @@ impl Scopes {
             scope,
             skip,
             depth + 1,
+            false,
         )
     }
 
