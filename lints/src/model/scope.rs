@@ -48,6 +48,15 @@ pub struct Scopes {
 
 const MAX_DEPTH: usize = 12;
 
+/// How a lookup proceeds: which import it must not use (the one being resolved), how deep it
+/// is, and whether globs may answer.
+#[derive(Clone, Copy)]
+struct Lookup<'n> {
+    skip_import: Option<(usize, &'n str)>,
+    depth: usize,
+    through_globs: bool,
+}
+
 impl Scopes {
     pub fn new(deps: HashMap<String, String>) -> Scopes {
         Scopes {
@@ -192,7 +201,12 @@ impl Scopes {
             0 => return Res::Unresolved,
             n => n - 1,
         };
-        self.resolve_from(segments, leading_colon, values, top, None, 0, true)
+        let lookup = Lookup {
+            skip_import: None,
+            depth: 0,
+            through_globs: true,
+        };
+        self.resolve_from(segments, leading_colon, values, top, lookup)
     }
 
     fn resolve_from(
@@ -201,10 +215,13 @@ impl Scopes {
         leading_colon: bool,
         values: bool,
         top: usize,
-        skip_import: Option<(usize, &str)>,
-        depth: usize,
-        through_globs: bool,
+        lookup: Lookup<'_>,
     ) -> Res {
+        let Lookup {
+            skip_import,
+            depth,
+            through_globs,
+        } = lookup;
         let Some(first) = segments.first() else {
             return Res::Unresolved;
         };
@@ -325,15 +342,12 @@ impl Scopes {
         let skip = name.map(|n| (scope, n));
         // The first segment of a `use` path is a crate, `crate`/`self`/`super`, or a name declared
         // or imported by name: never a glob's (which also keeps resolution linear).
-        self.resolve_from(
-            segments,
-            import.leading_colon,
-            false,
-            scope,
-            skip,
-            depth + 1,
-            false,
-        )
+        let lookup = Lookup {
+            skip_import: skip,
+            depth: depth + 1,
+            through_globs: false,
+        };
+        self.resolve_from(segments, import.leading_colon, false, scope, lookup)
     }
 
     fn is_extern_name(&self, name: &str) -> bool {
