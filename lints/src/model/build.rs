@@ -982,7 +982,17 @@ impl<'a> Builder<'a> {
                 (_, [only]) => Parent::Bind(*only),
                 _ => Parent::Other,
             };
+            let first_call = self.m.calls.len();
             self.expr(&init.expr, parent, false);
+            if parent == Parent::Discard {
+                let init_range = self.erange(&init.expr);
+                let pat = self.range(&local.pat);
+                if let Some(call) = self.m.calls.get_mut(first_call) {
+                    if call.range == init_range {
+                        call.wild_let = Some(pat);
+                    }
+                }
+            }
             if let Some((_, diverge)) = &init.diverge {
                 self.expr(diverge, Parent::Other, false);
             }
@@ -1203,10 +1213,13 @@ impl<'a> Builder<'a> {
                 text: String::new(),
             },
         };
+        let callee_range = self.erange(func);
         let id = self.push_call(Call {
             callee,
             ctx: self.ctx,
             label_range: range.clone(),
+            callee_range,
+            wild_let: None,
             range,
             args: c.args.iter().map(|a| self.erange(a)).collect(),
             receiver_range: None,
@@ -1250,7 +1263,7 @@ impl<'a> Builder<'a> {
         let range = self.erange(e);
         let name = m.method.to_string();
         let mut receiver = self.prov_of(&m.receiver);
-        if name == "block_on" && m.args.is_empty() && receiver.is_unknown() {
+        if name == "block_on" && m.args.is_empty() {
             // `fut.block_on()`: the extension method of pollster or futures-lite.
             for ext in ["pollster::FutureExt", "futures_lite::future::FutureExt"] {
                 if self.scopes.has_trait(ext) {
@@ -1266,6 +1279,8 @@ impl<'a> Builder<'a> {
             },
             ctx: self.ctx,
             label_range: label_start..range.end,
+            callee_range: self.range(&m.method),
+            wild_let: None,
             range,
             args: m.args.iter().map(|a| self.erange(a)).collect(),
             receiver_range: Some(self.erange(&m.receiver)),
@@ -1487,7 +1502,9 @@ impl<'a> Builder<'a> {
                                 },
                                 ctx: self.ctx,
                                 range: label.clone(),
+                                callee_range: label.start..label.start + ident.to_string().len(),
                                 label_range: label,
+                                wild_let: None,
                                 args: Vec::new(),
                                 receiver_range: None,
                                 used_as: ValueUse::Other,
@@ -1503,11 +1520,14 @@ impl<'a> Builder<'a> {
                         let label = start..end;
                         let last = tokens[j - 1].span();
                         let text = self.text(&(start..self.span_range(last, last).end));
+                        let callee_end = start + text.len();
                         self.push_call(Call {
                             callee: Callee::Path { res, text },
                             ctx: self.ctx,
                             range: label.clone(),
+                            callee_range: start..callee_end,
                             label_range: label,
+                            wild_let: None,
                             args: Vec::new(),
                             receiver_range: None,
                             used_as: ValueUse::Other,

@@ -536,6 +536,34 @@ impl<'a> CrateModel<'a> {
         }
     }
 
+    /// Whether the runtime of async code is known from syntax around it (an entry attribute, the
+    /// driver a block is passed to) rather than from agreement of callers in the call graph.
+    pub fn runtime_is_direct(&self, file: usize, ctx: CtxId) -> bool {
+        let m = &self.files[file];
+        let mut ctx = ctx;
+        for _ in 0..256 {
+            let Exec::Async { boundary, .. } = self.exec(file, ctx) else {
+                return false;
+            };
+            let c = &m.ctxs[boundary];
+            match c.kind {
+                CtxKind::Fn => return c.fn_id.is_some_and(|f| m.fns[f].entry.is_some()),
+                _ => {
+                    if let Some((call, idx)) = c.arg_of {
+                        if idx != usize::MAX && self.driver(file, call).is_some() {
+                            return true;
+                        }
+                    }
+                    match c.parent {
+                        Some(p) => ctx = p,
+                        None => return false,
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// The runtime an async block or closure runs on: its driver's, or its parent's.
     fn future_runtime(&self, file: usize, ctx: CtxId, depth: usize) -> RuntimeInfo {
         let m = &self.files[file];
@@ -698,6 +726,80 @@ impl<'a> CrateModel<'a> {
             UseKind::Arg(call) => self.target(file, call).external() == Some("std::mem::drop"),
             _ => false,
         }
+    }
+
+    /// Whether a use moves a binding's value somewhere it may outlive its scope: returned,
+    /// stored, moved into a call, a `move` closure or async block, or named in a macro.
+    /// `by_ref_methods` are the receiver's methods that only borrow it.
+    pub fn use_escapes(
+        &self,
+        file: usize,
+        binding: &Binding,
+        u: &Use,
+        by_ref_methods: &[&str],
+    ) -> bool {
+        let m = &self.files[file];
+        let moved_into_closure = u.ctx != binding.ctx && {
+            let mut ctx = u.ctx;
+            let mut moved = false;
+            while ctx != binding.ctx {
+                let c = &m.ctxs[ctx];
+                moved |= c.is_move;
+                match c.parent {
+                    Some(p) => ctx = p,
+                    None => break,
+                }
+            }
+            moved
+        };
+        if moved_into_closure {
+            return true;
+        }
+        match u.kind {
+            UseKind::Returned | UseKind::Stored | UseKind::Rebound(_) | UseKind::Macro => true,
+            // `Arc::new(rt)` and `f(rt)` move the value, `f(&rt)` does not.
+            UseKind::Arg(_) => !u.by_ref && !self.is_drop_use(file, u),
+            UseKind::Receiver(call) => match &m.calls[call].callee {
+                Callee::Method { name, .. } => !by_ref_methods.contains(&name.as_str()),
+                Callee::Path { .. } => true,
+            },
+            UseKind::Awaited | UseKind::Other => false,
+        }
+    }
+
+    /// Whether code in `ctx` runs as part of `body` when `body` runs: `ctx` is `body` or lies in
+    /// it through closures that run in place and async blocks awaited there, not through
+    /// spawned tasks, threads or closures stored for later.
+    pub fn runs_inline(&self, file: usize, ctx: CtxId, body: CtxId) -> bool {
+        let m = &self.files[file];
+        let mut ctx = ctx;
+        for _ in 0..256 {
+            if ctx == body {
+                return true;
+            }
+            let c = &m.ctxs[ctx];
+            let inline = match c.kind {
+                CtxKind::Closure { is_async: false } => {
+                    self.closure_role(file, ctx) == ClosureRole::Inherit
+                }
+                CtxKind::AsyncBlock | CtxKind::Closure { is_async: true } => {
+                    c.awaited_in_place
+                        || match c.arg_of {
+                            Some((call, _)) => self.driver(file, call).is_none(),
+                            None => false,
+                        }
+                }
+                _ => false,
+            };
+            if !inline {
+                return false;
+            }
+            match c.parent {
+                Some(p) => ctx = p,
+                None => return false,
+            }
+        }
+        false
     }
 
     // ----- call graph -----

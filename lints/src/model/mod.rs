@@ -194,6 +194,10 @@ pub struct Call {
     pub range: Range<usize>,
     /// Where the primary label goes: the method name to the end of the call, or the whole path call.
     pub label_range: Range<usize>,
+    /// The callee as written: the path of a path call, the method name of a method call.
+    pub callee_range: Range<usize>,
+    /// The `_` of `let _ = <this call>;`.
+    pub wild_let: Option<Range<usize>>,
     pub args: Vec<Range<usize>>,
     /// For method calls: the receiver expression.
     pub receiver_range: Option<Range<usize>>,

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::{Diagnostic, Label, Level};
 use crate::lint::{Lint, LintLevels};
-use crate::model::krate::{CrateModel, Exec, FnRef};
-use crate::model::{CrateInfo, CtxId, CtxKind, FileModel};
+use crate::model::krate::{CrateModel, Exec, FnRef, RuntimeInfo};
+use crate::model::{BindingId, Callee, CrateInfo, CtxId, CtxKind, Family, FileModel};
 
 macro_rules! rules {
     ($($rule:ident),* $(,)?) => {
@@ -19,6 +19,15 @@ macro_rules! rules {
 
 rules! {
     nested_runtime_block_on,
+    blocking_executor_in_async,
+    tokio_blocking_method_in_async,
+    block_in_place_on_current_thread,
+    tokio_call_outside_runtime,
+    spawn_local_outside_local_set,
+    runtime_dropped_in_async,
+    enter_guard_misuse,
+    runtime_never_entered,
+    task_lost_at_runtime_exit,
 }
 
 pub fn find_lint(name: &str) -> Option<&'static Lint> {
@@ -57,6 +66,24 @@ pub struct LintCx<'a> {
     levels: &'a LintLevels,
     diagnostics: Vec<Vec<Diagnostic>>,
     enabled: bool,
+}
+
+/// Async code, directly or through the call graph (`via`: the sync fn that is reached).
+#[derive(Clone, Copy, Debug)]
+pub struct AsyncSite {
+    pub via: Option<FnRef>,
+    pub runtime: RuntimeInfo,
+}
+
+impl AsyncSite {
+    pub fn direct(&self) -> bool {
+        self.via.is_none()
+    }
+
+    /// Runs on tokio, or on an executor the model does not know (most async Rust is tokio).
+    pub fn maybe_tokio(&self) -> bool {
+        matches!(self.runtime.family, Family::Tokio | Family::Unknown)
+    }
 }
 
 /// How sure a finding is: only `Certain` findings may be reported above warn.
@@ -127,6 +154,53 @@ impl<'a> LintCx<'a> {
             ),
         };
         Some(Label::new(range, message))
+    }
+
+    /// Whether code in `ctx` runs as async code: directly, or in a sync fn reached from it.
+    pub fn async_site(&self, file: usize, ctx: CtxId) -> Option<AsyncSite> {
+        match self.cm.exec(file, ctx) {
+            Exec::Async { runtime, .. } => Some(AsyncSite { via: None, runtime }),
+            _ => self.reached_sync_fn(file, ctx).map(|f| AsyncSite {
+                via: Some(f),
+                runtime: RuntimeInfo::UNKNOWN,
+            }),
+        }
+    }
+
+    /// Adds the async context's label (direct) or the call chain (transitive) to a finding.
+    pub fn explain_site(&self, d: &mut Diagnostic, file: usize, ctx: CtxId, site: &AsyncSite) {
+        match site.via {
+            None => d.secondary.extend(self.async_context_label(file, ctx)),
+            Some(f) => d.notes.extend(self.cm.chain_notes(f)),
+        }
+    }
+
+    /// Local bindings visible at `offset` in `ctx` whose value is of the watched type `ty`.
+    pub fn bindings_of_type(
+        &self,
+        file: usize,
+        ctx: CtxId,
+        offset: usize,
+        ty: &str,
+    ) -> Vec<BindingId> {
+        let m = &self.files()[file];
+        (0..m.bindings.len())
+            .filter(|&id| {
+                let b = &m.bindings[id];
+                b.range.end <= offset
+                    && offset < b.scope_end
+                    && m.ctx_within(ctx, b.ctx)
+                    && self.cm.ty(file, &b.prov).is_some_and(|t| t.is(ty))
+            })
+            .collect()
+    }
+
+    /// The callee as the user wrote it: `tokio::spawn`, `spawn`, or `.blocking_recv()`.
+    pub fn callee_text(&self, file: usize, call: usize) -> String {
+        match &self.files()[file].calls[call].callee {
+            Callee::Path { text, .. } => text.clone(),
+            Callee::Method { name, .. } => format!(".{name}()"),
+        }
     }
 
     /// The sync fn code runs in, when it is reached from async code (for transitive findings).

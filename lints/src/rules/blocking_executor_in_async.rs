@@ -1,0 +1,101 @@
+use super::{Certainty, LintCx};
+use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
+use crate::model::krate::Driver;
+use crate::model::Callee;
+
+crate::declare_lint! {
+    /// ## What it does
+    /// Finds executors that block the calling thread until a future completes
+    /// (`futures::executor::block_on`, `pollster::block_on` and its `.block_on()` form,
+    /// `async_std::task::block_on`, `smol::block_on`, `futures_lite::future::block_on`,
+    /// `async_io::block_on`) called from async code.
+    ///
+    /// ## Why is this bad?
+    /// They do not panic; they park the thread. On a current-thread runtime (the default of
+    /// `#[tokio::test]`) nothing else can run on that thread, so if the future waits for another
+    /// task, a timer or IO driven by that thread, the program hangs forever. On a multi-thread
+    /// runtime each such call takes a worker out of the pool, and enough of them deadlock it.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// async fn handler(db: &Db) -> User {
+    ///     futures::executor::block_on(db.load_user())
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```rust,ignore
+    /// async fn handler(db: &Db) -> User {
+    ///     db.load_user().await
+    /// }
+    /// ```
+    ///
+    /// ## Known problems
+    /// Sync helpers reached from async code through the call graph are reported too; a helper
+    /// that is only called on a blocking thread in ways the model cannot see would be a false
+    /// positive (the chain of calls is shown to check it).
+    pub static LINT = {
+        name: "blocking_executor_in_async",
+        level: Warn,
+        summary: "`futures::executor::block_on`, `pollster::block_on` and similar called from async code (hangs)",
+    };
+}
+
+pub fn check(cx: &mut LintCx<'_>) {
+    for (file, m) in cx.files().iter().enumerate() {
+        for (id, call) in m.calls.iter().enumerate() {
+            if !matches!(cx.cm.driver(file, id), Some(Driver::OtherBlockOn(_))) {
+                continue;
+            }
+            let Some(site) = cx.async_site(file, call.ctx) else {
+                continue;
+            };
+            let name = cx.callee_text(file, id);
+            let certainty = if site.direct() {
+                Certainty::Certain
+            } else {
+                Certainty::Uncertain
+            };
+            let label = Label::new(
+                call.label_range.clone(),
+                "this parks the thread until the future completes",
+            );
+            let mut d = cx.diagnostic(
+                &LINT,
+                certainty,
+                format!("`{name}` blocks an async task's thread"),
+                label,
+            );
+            cx.explain_site(&mut d, file, call.ctx, &site);
+            d.notes.push("this does not panic: on a current-thread runtime (the default of `#[tokio::test]`) it hangs when the future needs this thread, and on a multi-thread runtime it takes a worker out of the pool".into());
+            let edits = match (&call.callee, call.args.as_slice(), &call.receiver_range) {
+                (Callee::Path { .. }, [future], _) => Some(vec![
+                    Edit {
+                        range: call.range.start..future.start,
+                        replacement: String::new(),
+                    },
+                    Edit {
+                        range: future.end..call.range.end,
+                        replacement: ".await".into(),
+                    },
+                ]),
+                (Callee::Method { .. }, [], Some(receiver)) => Some(vec![Edit {
+                    range: receiver.end..call.range.end,
+                    replacement: ".await".into(),
+                }]),
+                _ => None,
+            };
+            match edits {
+                Some(edits) if site.direct() => d.suggestions.push(Suggestion {
+                    message: "`.await` the future instead".into(),
+                    edits,
+                    applicability: Applicability::MaybeIncorrect,
+                }),
+                _ => d.help.push(
+                    "make the caller async and `.await` the future, or run this on a blocking thread (`tokio::task::spawn_blocking`)".into(),
+                ),
+            }
+            cx.emit(file, d);
+        }
+    }
+}

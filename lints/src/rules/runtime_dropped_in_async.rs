@@ -1,0 +1,161 @@
+use super::{Certainty, LintCx};
+use crate::diagnostic::Label;
+use crate::model::krate::Driver;
+use crate::model::{Callee, Prov, UseKind};
+
+crate::declare_lint! {
+    /// ## What it does
+    /// Finds a tokio runtime created in async code (or in a sync fn reached from it) that is
+    /// dropped there: explicitly (`drop(rt)`), at the end of its scope, or shut down with
+    /// `shutdown_timeout`. A runtime that escapes (returned, moved into a thread or a task,
+    /// stored in a field or a static) or is shut down with `shutdown_background` is not reported.
+    ///
+    /// ## Why is this bad?
+    /// Dropping a runtime waits for its blocking threads, and waiting is not allowed on a thread
+    /// that drives async tasks. Tokio panics:
+    /// `Cannot drop a runtime in a context where blocking is not allowed. This happens when a
+    /// runtime is dropped from within an asynchronous context.`
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// async fn compress(data: Vec<u8>) -> Vec<u8> {
+    ///     let pool = tokio::runtime::Builder::new_multi_thread().build().unwrap();
+    ///     let out = pool.spawn(zstd(data));
+    ///     // ...
+    ///     Vec::new()
+    /// } // `pool` is dropped here, inside async code
+    /// ```
+    ///
+    /// ## Use instead
+    /// Build the runtime once, outside async code, and keep it (or its `Handle`) where async code
+    /// can reach it; or end it without waiting: `pool.shutdown_background()`.
+    ///
+    /// ## Known problems
+    /// A runtime shared through `Arc` and dropped by whichever owner is last is not followed.
+    pub static LINT = {
+        name: "runtime_dropped_in_async",
+        level: Deny,
+        summary: "a tokio runtime created and dropped inside async code (panics)",
+    };
+}
+
+const RUNTIMES: &[&str] = &[
+    "tokio::runtime::Runtime",
+    "tokio::runtime::LocalRuntime",
+    "actix_rt::Runtime",
+    "actix_rt::SystemRunner",
+];
+
+/// Runtime methods that borrow it.
+const BY_REF: &[&str] = &[
+    "block_on",
+    "enter",
+    "spawn",
+    "spawn_blocking",
+    "handle",
+    "metrics",
+    "shutdown_timeout",
+    "shutdown_background",
+];
+
+pub fn check(cx: &mut LintCx<'_>) {
+    for (file, m) in cx.files().iter().enumerate() {
+        for b in &m.bindings {
+            if b.is_param || b.init_call.is_none() {
+                continue;
+            }
+            // Created here: a constructor or a fn that returns a runtime, not a copy of another binding.
+            if !matches!(b.prov, Prov::Known(_) | Prov::Ret(_) | Prov::MethodRet(..)) {
+                continue;
+            }
+            let Some(ty) = cx.cm.ty(file, &b.prov) else {
+                continue;
+            };
+            if !RUNTIMES.iter().any(|r| ty.is(r)) {
+                continue;
+            }
+            let Some(site) = cx.async_site(file, b.ctx) else {
+                continue;
+            };
+            if !site.maybe_tokio() {
+                continue;
+            }
+            if b.uses.iter().any(|u| cx.cm.use_escapes(file, b, u, BY_REF)) {
+                continue;
+            }
+            let method_use = |wanted: &str| {
+                b.uses.iter().find_map(|u| match u.kind {
+                    UseKind::Receiver(call) => match &m.calls[call].callee {
+                        Callee::Method { name, .. } if name == wanted => Some(call),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+            };
+            if method_use("shutdown_background").is_some() {
+                continue;
+            }
+            // Blocking on it from async code panics first; `nested_runtime_block_on` reports that.
+            let nested_block_on = b.uses.iter().any(|u| match u.kind {
+                UseKind::Receiver(call) => {
+                    cx.cm.driver(file, call) == Some(Driver::TokioBlockOn)
+                        && cx.async_site(file, m.calls[call].ctx).is_some()
+                }
+                _ => false,
+            });
+            if nested_block_on {
+                continue;
+            }
+            let explicit_drop = b.uses.iter().find_map(|u| match u.kind {
+                UseKind::Arg(call) if cx.cm.is_drop_use(file, u) => Some(call),
+                _ => None,
+            });
+            let (drop_range, drop_label) = match (method_use("shutdown_timeout"), explicit_drop) {
+                (Some(call), _) => (
+                    m.calls[call].label_range.clone(),
+                    "`shutdown_timeout` waits for the runtime's threads here, inside async code",
+                ),
+                (None, Some(call)) => (
+                    m.calls[call].range.clone(),
+                    "the runtime is dropped here, inside async code",
+                ),
+                (None, None) => (
+                    b.scope_end.saturating_sub(1)..b.scope_end,
+                    "the runtime is dropped here, at the end of its scope, inside async code",
+                ),
+            };
+            let certainty = if site.direct() {
+                Certainty::Certain
+            } else {
+                Certainty::Uncertain
+            };
+            let mut d = cx.diagnostic(
+                &LINT,
+                certainty,
+                format!("tokio runtime `{}` is dropped inside async code", b.name),
+                Label::new(drop_range.clone(), drop_label),
+            );
+            d.secondary.push(Label::new(b.range.clone(), "the runtime is created here"));
+            cx.explain_site(&mut d, file, b.ctx, &site);
+            let early: Vec<usize> = m
+                .exits
+                .iter()
+                .filter(|e| e.ctx == b.ctx && e.offset > b.range.end && e.offset < drop_range.start)
+                .map(|e| m.line_of(e.offset))
+                .collect();
+            if !early.is_empty() {
+                let lines: Vec<String> = early.iter().map(usize::to_string).collect();
+                d.notes.push(format!(
+                    "it is also dropped on the early returns at line {}",
+                    lines.join(", ")
+                ));
+            }
+            d.notes.push("tokio panics with: Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context.".into());
+            d.help.push(format!(
+                "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
+                b.name
+            ));
+            cx.emit(file, d);
+        }
+    }
+}

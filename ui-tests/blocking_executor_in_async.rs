@@ -1,0 +1,51 @@
+// Executors that park the thread, called from async code.
+
+use futures::executor::block_on;
+use pollster::FutureExt as _;
+
+async fn fetch() -> u32 {
+    1
+}
+
+async fn with_futures_executor() -> u32 {
+    block_on(fetch()) //~ blocking_executor_in_async
+}
+
+async fn with_pollster() -> u32 {
+    fetch().block_on() //~ blocking_executor_in_async
+}
+
+#[tokio::test]
+async fn with_async_std() {
+    let value = async_std::task::block_on(fetch()); //~ blocking_executor_in_async
+    assert_eq!(value, 1);
+}
+
+fn load() -> u32 {
+    smol::block_on(fetch()) //~ blocking_executor_in_async
+}
+
+async fn handler() -> u32 {
+    load()
+}
+
+// Correct: sync code may block on a future.
+fn main() {
+    println!("{}", block_on(fetch()));
+    println!("{}", pollster::block_on(fetch()));
+}
+
+// Correct: on the blocking pool.
+async fn on_blocking_pool() -> u32 {
+    tokio::task::spawn_blocking(|| block_on(fetch())).await.unwrap()
+}
+
+// Correct: a plain thread.
+fn on_a_thread() {
+    std::thread::spawn(|| futures::executor::block_on(fetch()));
+}
+
+// Correct: awaiting.
+async fn awaits() -> u32 {
+    fetch().await
+}

@@ -1,0 +1,64 @@
+// `spawn_local` with no `LocalSet` to run the task.
+
+use tokio::task::{spawn_local, LocalSet};
+
+async fn render() {}
+
+#[tokio::main]
+async fn main() {
+    spawn_local(render()).await.unwrap(); //~ spawn_local_outside_local_set
+    with_local_set().await;
+}
+
+#[tokio::test]
+async fn test_without_local_set() {
+    tokio::task::spawn_local(render()); //~ spawn_local_outside_local_set
+}
+
+fn on_a_runtime() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        spawn_local(render()); //~ spawn_local_outside_local_set
+    });
+}
+
+#[tokio::main]
+async fn spawned() {
+    tokio::spawn(async { //~ task_lost_at_runtime_exit
+        spawn_local(render()); //~ spawn_local_outside_local_set
+    });
+}
+
+// Correct: inside `run_until`.
+async fn with_local_set() {
+    let local = LocalSet::new();
+    local
+        .run_until(async {
+            spawn_local(render()).await.unwrap();
+        })
+        .await;
+}
+
+// Correct: the local flavor runs the body on a `LocalSet`.
+#[tokio::main(flavor = "local")]
+async fn local_flavor() {
+    spawn_local(render()).await.unwrap();
+}
+
+// Correct: a task of a `LocalSet` may spawn more local tasks.
+fn local_block_on() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let local = LocalSet::new();
+    local.block_on(&rt, async {
+        spawn_local(render());
+    });
+    local.spawn_local(async {
+        spawn_local(render());
+    });
+}
+
+// Correct: actix runs its entry point on a `LocalSet`.
+#[actix_web::main]
+async fn actix_entry() {
+    spawn_local(render());
+}

@@ -1,0 +1,84 @@
+// tokio's `blocking_*` methods called from async code.
+
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex, RwLock, Semaphore};
+
+struct Worker {
+    jobs: mpsc::Receiver<u32>,
+    state: Arc<Mutex<Vec<u32>>>,
+}
+
+// Through a field of a struct.
+impl Worker {
+    async fn next(&mut self) -> Option<u32> {
+        self.jobs.blocking_recv() //~ tokio_blocking_method_in_async
+    }
+
+    async fn remember(&self, job: u32) {
+        self.state.blocking_lock().push(job); //~ tokio_blocking_method_in_async
+    }
+}
+
+// A channel end from a constructor, in an async block.
+fn sender_in_async_block() -> impl std::future::Future<Output = ()> {
+    let (tx, _rx) = mpsc::channel::<u32>(8);
+    async move {
+        tx.blocking_send(1).unwrap(); //~ tokio_blocking_method_in_async
+    }
+}
+
+// A lock behind a static.
+static CONFIG: std::sync::LazyLock<RwLock<String>> =
+    std::sync::LazyLock::new(|| RwLock::new(String::new()));
+
+async fn read_config() -> usize {
+    CONFIG.blocking_read().len() //~ tokio_blocking_method_in_async
+}
+
+// A sync helper called from async code: reported at warn level, with the chain.
+fn wait_for_reply(rx: oneshot::Receiver<u32>) -> u32 {
+    rx.blocking_recv().unwrap() //~ tokio_blocking_method_in_async
+}
+
+async fn ask(rx: oneshot::Receiver<u32>) -> u32 {
+    wait_for_reply(rx)
+}
+
+// Correct: the async methods.
+async fn acquire(permits: Arc<Semaphore>) {
+    let _permit = permits.acquire().await.unwrap();
+}
+
+// Correct: on the blocking pool, blocking is what these methods are for.
+async fn on_blocking_pool(state: Arc<Mutex<Vec<u32>>>) {
+    tokio::task::spawn_blocking(move || state.blocking_lock().push(1))
+        .await
+        .unwrap();
+}
+
+// Correct: on a thread of its own.
+fn consumer(mut rx: mpsc::Receiver<u32>) {
+    std::thread::spawn(move || while let Some(job) = rx.blocking_recv() {
+        println!("{job}");
+    });
+}
+
+// Correct: plain sync code.
+fn main() {
+    let (tx, rx) = oneshot::channel::<u32>();
+    tx.send(1).unwrap();
+    println!("{}", rx.blocking_recv().unwrap());
+}
+
+// Correct: a type of our own with a method of the same name.
+struct Inbox;
+
+impl Inbox {
+    fn blocking_recv(&self) -> Option<u32> {
+        None
+    }
+}
+
+async fn own_inbox(inbox: Inbox) -> Option<u32> {
+    inbox.blocking_recv()
+}

@@ -1,0 +1,66 @@
+// tokio calls that need a runtime, where provably none is running.
+
+use std::time::Duration;
+use tokio::runtime::{Handle, Runtime};
+
+async fn work() {}
+
+fn main() {
+    let rt = Runtime::new().unwrap();
+    tokio::spawn(work()); //~ tokio_call_outside_runtime
+    rt.block_on(work());
+    worker_thread(rt.handle().clone());
+    entered(&rt);
+}
+
+#[test]
+fn plain_test_needs_a_runtime() {
+    let _handle = Handle::current(); //~ tokio_call_outside_runtime
+}
+
+fn worker_thread(handle: Handle) {
+    std::thread::spawn(move || {
+        let _sleep = tokio::time::sleep(Duration::from_millis(5)); //~ tokio_call_outside_runtime
+        handle.spawn(work());
+    });
+    std::thread::spawn(|| {
+        let _ = tokio::task::spawn_blocking(|| 1); //~ tokio_call_outside_runtime
+    });
+}
+
+// Correct: after entering the runtime.
+fn entered(rt: &Runtime) {
+    let _guard = rt.enter();
+    tokio::spawn(work());
+}
+
+#[test]
+fn test_with_its_own_runtime() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        tokio::spawn(work()).await.unwrap();
+    });
+    let _guard = rt.enter();
+    let _interval = tokio::time::interval(Duration::from_secs(1));
+}
+
+// Correct: a handle passed in does not need a context, and `try_current` never panics.
+fn on_a_thread(handle: Handle) {
+    std::thread::spawn(move || {
+        handle.spawn(work());
+        if let Ok(current) = Handle::try_current() {
+            current.spawn(work());
+        }
+    });
+}
+
+// Correct: an async test has a runtime.
+#[tokio::test]
+async fn async_test() {
+    tokio::spawn(work()).await.unwrap();
+}
+
+// Not known: a sync helper may be called from inside a runtime.
+fn helper() {
+    tokio::spawn(work());
+}
