@@ -314,7 +314,7 @@ impl Context<'_> {
 
     fn is_reported(&self, identity: &Path) -> bool {
         self.selected
-            .map_or(true, |selected| selected.contains(identity))
+            .is_none_or(|selected| selected.contains(identity))
     }
 }
 
