@@ -74,3 +74,10 @@ async fn on_blocking_pool() {
     .await
     .unwrap();
 }
+
+// Correct: a zero timeout does not wait.
+async fn zero_timeout() {
+    let rt = Runtime::new().unwrap();
+    rt.spawn(async {});
+    rt.shutdown_timeout(std::time::Duration::from_nanos(0));
+}

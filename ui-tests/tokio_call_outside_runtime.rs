@@ -64,3 +64,17 @@ async fn async_test() {
 fn helper() {
     tokio::spawn(work());
 }
+
+// Correct: a runtime from code the model cannot see, entered.
+fn entered_unknown_runtime(make: impl Fn() -> Runtime) {
+    let rt = make();
+    let _guard = rt.enter();
+    tokio::spawn(work());
+}
+
+// Correct: a test that expects the panic.
+#[test]
+#[should_panic = "there is no reactor running"]
+fn spawn_without_runtime_panics() {
+    tokio::spawn(work());
+}

@@ -104,6 +104,8 @@ struct Builder<'a> {
     loop_depth: usize,
     block_end: usize,
     depth: usize,
+    /// Walking items of a macro that may rewrite them: what is found is uncertain.
+    in_item_macro: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -129,6 +131,7 @@ impl<'a> Builder<'a> {
             loop_depth: 0,
             block_end: source.len(),
             depth: 0,
+            in_item_macro: false,
         }
     }
 
@@ -156,6 +159,11 @@ impl<'a> Builder<'a> {
 
     fn mrange(&self, mac: &syn::Macro) -> Range<usize> {
         self.span_range(spans::path_start(&mac.path), spans::macro_end(mac))
+    }
+
+    fn short_text(&self, e: &syn::Expr) -> Option<String> {
+        let range = self.erange(e);
+        (range.len() <= 48).then(|| self.text(&range))
     }
 
     fn text(&self, range: &Range<usize>) -> String {
@@ -396,11 +404,20 @@ impl<'a> Builder<'a> {
                         .flatten()
                     {
                         Some(items) => {
+                            // `cfg_if!` and `cfg_*!` wrappers only select items; other macros
+                            // may rewrite them.
+                            let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
+                            let transparent = name
+                                .as_deref()
+                                .is_some_and(|n| n == "cfg_if" || n.starts_with("cfg_"));
+                            let saved = self.in_item_macro;
+                            self.in_item_macro |= !transparent;
                             self.depth += 1;
                             for item in &items {
                                 self.item(item);
                             }
                             self.depth -= 1;
+                            self.in_item_macro = saved;
                         }
                         None => self.macro_call(&m.mac, Parent::Discard),
                     }
@@ -532,6 +549,7 @@ impl<'a> Builder<'a> {
             is_pub,
             has_self: sig.receiver().is_some(),
             is_test: entry.is_none() && has_test_attr(attrs),
+            should_panic: attrs.iter().any(|a| a.path().is_ident("should_panic")),
             entry,
             is_main,
             line: self.m.line_of(name_range.start),
@@ -1222,10 +1240,11 @@ impl<'a> Builder<'a> {
             wild_let: None,
             range,
             args: c.args.iter().map(|a| self.erange(a)).collect(),
+            short_args: c.args.iter().map(|a| self.short_text(a)).collect(),
             receiver_range: None,
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
-            from_token_scan: false,
+            in_macro: self.in_item_macro,
             in_loop: self.loop_depth > 0,
             block_end: self.block_end,
         });
@@ -1283,10 +1302,11 @@ impl<'a> Builder<'a> {
             wild_let: None,
             range,
             args: m.args.iter().map(|a| self.erange(a)).collect(),
+            short_args: m.args.iter().map(|a| self.short_text(a)).collect(),
             receiver_range: Some(self.erange(&m.receiver)),
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
-            from_token_scan: false,
+            in_macro: self.in_item_macro,
             in_loop: self.loop_depth > 0,
             block_end: self.block_end,
         });
@@ -1434,7 +1454,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Finds calls and names in a macro the model cannot parse. What is found here is marked
-    /// `from_token_scan` and never reported at deny level.
+    /// `in_macro` and never reported at deny level.
     fn token_scan(&mut self, mac: &syn::Macro, name: &str, range: Range<usize>) {
         let mut has_await = false;
         let tokens: Vec<proc_macro2::TokenTree> = mac.tokens.clone().into_iter().collect();
@@ -1506,10 +1526,11 @@ impl<'a> Builder<'a> {
                                 label_range: label,
                                 wild_let: None,
                                 args: Vec::new(),
+                                short_args: Vec::new(),
                                 receiver_range: None,
                                 used_as: ValueUse::Other,
                                 inside_arg_of: self.arg_of,
-                                from_token_scan: true,
+                                in_macro: true,
                                 in_loop: self.loop_depth > 0,
                                 block_end: self.block_end,
                             });
@@ -1529,10 +1550,11 @@ impl<'a> Builder<'a> {
                             label_range: label,
                             wild_let: None,
                             args: Vec::new(),
+                            short_args: Vec::new(),
                             receiver_range: None,
                             used_as: ValueUse::Other,
                             inside_arg_of: self.arg_of,
-                            from_token_scan: true,
+                            in_macro: true,
                             in_loop: self.loop_depth > 0,
                             block_end: self.block_end,
                         });

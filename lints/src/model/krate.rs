@@ -619,6 +619,14 @@ impl<'a> CrateModel<'a> {
                 }
             }
             None => {
+                // A future handed to code the model does not know may run anywhere.
+                if *self.target(file, call) == Target::Unknown {
+                    let p = parent();
+                    return RuntimeInfo {
+                        flavor: Flavor::Unknown,
+                        family: p.family,
+                    };
+                }
                 if let Some(path) = self.target(file, call).external() {
                     if path == "async_std::task::spawn" || path == "async_std::task::spawn_local" {
                         return RuntimeInfo {
@@ -714,10 +722,29 @@ impl<'a> CrateModel<'a> {
                     .uses
                     .iter()
                     .any(|u| u.range.start < offset && self.is_drop_use(file, u))
-                && self
-                    .ty(file, &b.prov)
-                    .is_some_and(|t| t.is("tokio::runtime::EnterGuard"))
+                && self.is_enter_guard(file, b)
         })
+    }
+
+    /// A guard from `enter()`: of a runtime or handle, or of a receiver the model does not know
+    /// (`LocalSet::enter`, a runtime made by a macro): assuming a guard only silences findings.
+    fn is_enter_guard(&self, file: usize, b: &Binding) -> bool {
+        if self
+            .ty(file, &b.prov)
+            .is_some_and(|t| t.is("tokio::runtime::EnterGuard"))
+        {
+            return true;
+        }
+        let Some(call) = b.init_call else {
+            return false;
+        };
+        let c = &self.files[file].calls[call];
+        match &c.callee {
+            Callee::Method { name, .. } if name == "enter" && c.args.is_empty() => {
+                !matches!(self.target(file, call), Target::Fn { .. })
+            }
+            _ => false,
+        }
     }
 
     /// `drop(x)` or `std::mem::drop(x)`.
@@ -883,7 +910,7 @@ impl<'a> CrateModel<'a> {
         let mut queue = VecDeque::new();
         for (fi, file) in self.files.iter().enumerate() {
             for (id, call) in file.calls.iter().enumerate() {
-                if call.from_token_scan {
+                if call.in_macro {
                     continue;
                 }
                 let Target::Fn {
@@ -908,7 +935,7 @@ impl<'a> CrateModel<'a> {
         while let Some(f) = queue.pop_front() {
             for &id in &self.body_calls[f.0][f.1] {
                 let call = &self.files[f.0].calls[id];
-                if call.from_token_scan {
+                if call.in_macro {
                     continue;
                 }
                 let Target::Fn {

@@ -130,6 +130,8 @@ pub struct FnDef {
     pub entry: Option<Entry>,
     /// `#[test]` (std's, not a runtime entry).
     pub is_test: bool,
+    /// `#[should_panic]`: the fn is meant to panic.
+    pub should_panic: bool,
     /// The program's `fn main` (crate root of a binary, no entry attribute).
     pub is_main: bool,
     pub name_range: Range<usize>,
@@ -204,8 +206,11 @@ pub struct Call {
     pub used_as: ValueUse,
     /// The innermost call whose argument (or receiver) this call is inside, in the same context.
     pub inside_arg_of: Option<CallId>,
-    /// Found by scanning an unparsed macro's tokens: never reported at deny level.
-    pub from_token_scan: bool,
+    /// Found in a macro the model cannot expand (by a token scan, or in the items of a
+    /// crate-defined macro): never reported at deny level.
+    pub in_macro: bool,
+    /// The source text of each short argument (up to 48 bytes), for literal checks.
+    pub short_args: Vec<Option<String>>,
     /// Inside a loop body of its own context.
     pub in_loop: bool,
     /// The end of the block the call's statement is in.

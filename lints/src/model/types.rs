@@ -376,6 +376,7 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
             Some(Ty::lib("tokio::sync::watch::Receiver"))
         }
         ("actix_rt::System", "new") => Some(Ty::lib("actix_rt::SystemRunner")),
+        ("tokio::task::LocalSet", "unhandled_panic") => Some(Ty::lib("tokio::task::LocalSet")),
         ("std::thread::Builder", "name" | "stack_size" | "no_hooks") => {
             Some(Ty::lib("std::thread::Builder"))
         }

@@ -55,7 +55,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             if runtime.family != Family::Tokio || !runtime.flavor.is_current_thread() {
                 continue;
             }
-            let certainty = if cx.cm.runtime_is_direct(file, call.ctx) && !call.from_token_scan {
+            let certainty = if cx.cm.runtime_is_direct(file, call.ctx) && !call.in_macro {
                 Certainty::Certain
             } else {
                 Certainty::Uncertain

@@ -60,7 +60,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !enters {
                 continue;
             }
-            let certainty = if call.from_token_scan {
+            let certainty = if call.in_macro {
                 Certainty::Uncertain
             } else {
                 Certainty::Certain

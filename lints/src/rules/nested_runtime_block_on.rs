@@ -51,7 +51,7 @@ const PANIC: &str = "tokio panics with: Cannot start a runtime from within a run
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         for (id, call) in m.calls.iter().enumerate() {
-            if call.from_token_scan {
+            if call.in_macro {
                 continue;
             }
             let direct = match cx.cm.exec(file, call.ctx) {

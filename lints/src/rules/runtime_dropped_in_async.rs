@@ -110,7 +110,16 @@ pub fn check(cx: &mut LintCx<'_>) {
                 UseKind::Arg(call) if cx.cm.is_drop_use(file, u) => Some(call),
                 _ => None,
             });
-            let (drop_range, drop_label) = match (method_use("shutdown_timeout"), explicit_drop) {
+            // `shutdown_timeout` with a zero timeout does not wait.
+            let timeout = method_use("shutdown_timeout").filter(|&call| {
+                !m.calls[call].short_args.first().is_some_and(|a| {
+                    a.as_deref().is_some_and(is_zero_duration)
+                })
+            });
+            if method_use("shutdown_timeout").is_some() && timeout.is_none() {
+                continue;
+            }
+            let (drop_range, drop_label) = match (timeout, explicit_drop) {
                 (Some(call), _) => (
                     m.calls[call].label_range.clone(),
                     "`shutdown_timeout` waits for the runtime's threads here, inside async code",
@@ -158,4 +167,11 @@ pub fn check(cx: &mut LintCx<'_>) {
             cx.emit(file, d);
         }
     }
+}
+
+/// `Duration::ZERO`, `Duration::from_secs(0)`, `Duration::from_nanos(0)`, ...
+fn is_zero_duration(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.ends_with("Duration::ZERO")
+        || compact.ends_with("(0)") && compact.contains("Duration::from_")
 }

@@ -66,7 +66,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 }
                 _ => continue,
             };
-            let certainty = if certain && !call.from_token_scan {
+            let certainty = if certain && !call.in_macro {
                 Certainty::Certain
             } else {
                 Certainty::Uncertain

@@ -72,7 +72,7 @@ const WAITS: &[&str] = &[
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         for (id, call) in m.calls.iter().enumerate() {
-            if call.from_token_scan || !handle_dropped(cx, file, id) {
+            if call.in_macro || !handle_dropped(cx, file, id) {
                 continue;
             }
             let (certainty, helper) = if is_spawn(cx, file, id) {
@@ -149,7 +149,7 @@ fn spawning_helper(cx: &LintCx<'_>, file: usize, call: CallId) -> Option<(usize,
     let hm = &cx.files()[fn_ref.0];
     (0..hm.calls.len()).find(|&c| {
         hm.calls[c].ctx == body
-            && !hm.calls[c].from_token_scan
+            && !hm.calls[c].in_macro
             && is_spawn(cx, fn_ref.0, c)
             && handle_dropped(cx, fn_ref.0, c)
             && !hm.calls[c].in_loop

@@ -72,7 +72,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             let Some(&(_, argc, async_name)) = METHODS.iter().find(|(n, ..)| n == name) else {
                 continue;
             };
-            if !call.from_token_scan && call.args.len() != argc {
+            if !call.in_macro && call.args.len() != argc {
                 continue;
             }
             let tokio_receiver = match cx.cm.receiver_ty(file, id) {
@@ -87,7 +87,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !site.maybe_tokio() {
                 continue;
             }
-            let certainty = if site.direct() && !call.from_token_scan {
+            let certainty = if site.direct() && !call.in_macro {
                 Certainty::Certain
             } else {
                 Certainty::Uncertain
@@ -104,7 +104,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             );
             cx.explain_site(&mut d, file, call.ctx, &site);
             d.notes.push(PANIC.into());
-            if site.direct() && !call.from_token_scan {
+            if site.direct() && !call.in_macro {
                 let applicability = if tokio_receiver {
                     Applicability::MachineApplicable
                 } else {

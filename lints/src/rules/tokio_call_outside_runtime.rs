@@ -88,7 +88,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             {
                 continue;
             }
-            let certainty = if call.from_token_scan {
+            let certainty = if call.in_macro {
                 Certainty::Uncertain
             } else {
                 Certainty::Certain
