@@ -23,8 +23,13 @@ fn interval_beside_runtime() -> Runtime {
     rt
 }
 
-fn unused_underscore() {
-    let _rt = Builder::new_current_thread().build().unwrap(); //~ runtime_never_entered
+fn unused_named() {
+    let rt = Builder::new_current_thread().build().unwrap(); //~ runtime_never_entered
+}
+
+// Correct: unused on purpose.
+fn builds() {
+    let _rt = Builder::new_current_thread().build().unwrap();
 }
 
 // Correct: spawned on the runtime.

@@ -1456,11 +1456,27 @@ impl<'a> Builder<'a> {
     /// Finds calls and names in a macro the model cannot parse. What is found here is marked
     /// `in_macro` and never reported at deny level.
     fn token_scan(&mut self, mac: &syn::Macro, name: &str, range: Range<usize>) {
-        let mut has_await = false;
         let tokens: Vec<proc_macro2::TokenTree> = mac.tokens.clone().into_iter().collect();
-        self.scan_tokens(&tokens, &mut has_await, 0);
+        let has_await = tokens_await(&tokens, 0);
+        let outer = self.ctx;
+        // `.await` only compiles in async code: the macro wraps its body in some async form
+        // (`stream! { .. }`), so its calls run in an async context of their own.
+        let saved = has_await.then(|| {
+            let head = range.start..range.start + name.len();
+            let ctx = self.new_ctx(CtxKind::AsyncBlock, Some(outer), range.clone(), head);
+            (
+                std::mem::replace(&mut self.ctx, ctx),
+                self.arg_of.take(),
+                std::mem::take(&mut self.loop_depth),
+            )
+        });
+        let mut found_await = false;
+        self.scan_tokens(&tokens, &mut found_await, 0);
+        if let Some(saved) = saved {
+            self.leave_body_ctx(saved);
+        }
         self.m.macros.push(MacroSite {
-            ctx: self.ctx,
+            ctx: outer,
             range,
             name: name.to_string(),
             has_await,
@@ -1618,6 +1634,24 @@ fn expr_attrs(e: &syn::Expr) -> Option<&[syn::Attribute]> {
         E::Try(x) => &x.attrs,
         E::Return(x) => &x.attrs,
         _ => return None,
+    })
+}
+
+/// Whether macro tokens contain `.await` (outside nested macro bodies too: they are tokens).
+fn tokens_await(tokens: &[proc_macro2::TokenTree], depth: usize) -> bool {
+    use proc_macro2::TokenTree as T;
+    if depth > 64 {
+        return false;
+    }
+    tokens.iter().enumerate().any(|(i, t)| match t {
+        T::Ident(ident) => {
+            ident == "await" && i > 0 && matches!(&tokens[i - 1], T::Punct(p) if p.as_char() == '.')
+        }
+        T::Group(g) => {
+            let inner: Vec<T> = g.stream().into_iter().collect();
+            tokens_await(&inner, depth + 1)
+        }
+        _ => false,
     })
 }
 

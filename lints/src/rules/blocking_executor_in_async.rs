@@ -1,7 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
 use crate::model::krate::Driver;
-use crate::model::Callee;
+use crate::model::{Callee, Family};
 
 crate::declare_lint! {
     /// ## What it does
@@ -44,12 +44,16 @@ crate::declare_lint! {
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         for (id, call) in m.calls.iter().enumerate() {
-            if !matches!(cx.cm.driver(file, id), Some(Driver::OtherBlockOn(_))) {
+            let Some(Driver::OtherBlockOn(family)) = cx.cm.driver(file, id) else {
                 continue;
-            }
+            };
             let Some(site) = cx.async_site(file, call.ctx) else {
                 continue;
             };
+            // async-std runs a nested `block_on` of its own on the same thread.
+            if family == Family::AsyncStd && site.runtime.family == Family::AsyncStd {
+                continue;
+            }
             let name = cx.callee_text(file, id);
             let certainty = if site.direct() {
                 Certainty::Certain

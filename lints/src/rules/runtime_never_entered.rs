@@ -68,7 +68,9 @@ pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         // (a) built and never used.
         for b in &m.bindings {
+            // `_rt`: unused on purpose (a test that building works, a runtime kept alive).
             if b.is_param
+                || b.name.starts_with('_')
                 || b.init_call.is_none()
                 || !b.uses.is_empty()
                 || !matches!(b.prov, Prov::Known(_) | Prov::Ret(_) | Prov::MethodRet(..))
