@@ -22,6 +22,8 @@ pub struct CrateInfo {
     pub dependencies: Vec<Dependency>,
     /// Extra runtime-entry attributes from the configuration, e.g. `my_rt::main`.
     pub entry_attributes: Vec<String>,
+    /// Extra blocking functions from the configuration (canonical paths, e.g. `my::io::read_all`).
+    pub blocking_functions: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
