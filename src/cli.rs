@@ -3,7 +3,8 @@
 //! Cargo runs `cargo appstract-lint ARGS` as `cargo-appstract-lint appstract-lint ARGS`; the
 //! subcommand name is dropped before parsing so both forms accept the same arguments.
 
-use clap::{Parser, ValueEnum};
+use appstract_lints::Level;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -48,6 +49,116 @@ pub struct Args {
     )]
     pub color: ColorWhen,
 
+    /// Write the findings to this file instead of the terminal
+    #[arg(short = 'o', long, value_name = "PATH", help_heading = "Output")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print only the findings: no summary line, no notes about the run
+    #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Also print timings and the files that were skipped, and why
+    #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
+    pub verbose: u8,
+
+    /// Print how many findings each lint reported
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
+
+    /// Path to the `Cargo.toml` of the package or workspace to lint
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with = "paths",
+        help_heading = "Package Selection"
+    )]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Lint only this package (repeatable; accepts globs such as `'svc-*'`)
+    #[arg(
+        short,
+        long,
+        value_name = "SPEC",
+        conflicts_with = "paths",
+        help_heading = "Package Selection"
+    )]
+    pub package: Vec<String>,
+
+    /// Lint every member of the workspace
+    #[arg(
+        long,
+        visible_alias = "all",
+        conflicts_with = "paths",
+        help_heading = "Package Selection"
+    )]
+    pub workspace: bool,
+
+    /// Leave out this package (repeatable; accepts globs)
+    #[arg(
+        long,
+        value_name = "SPEC",
+        conflicts_with = "paths",
+        help_heading = "Package Selection"
+    )]
+    pub exclude: Vec<String>,
+
+    /// Set a lint to `allow` (repeatable; the last level given for a lint wins)
+    #[arg(
+        short = 'A',
+        long = "allow",
+        value_name = "LINT",
+        help_heading = "Lint Levels"
+    )]
+    pub allow: Vec<String>,
+
+    /// Set a lint to `warn`
+    #[arg(
+        short = 'W',
+        long = "warn",
+        value_name = "LINT",
+        help_heading = "Lint Levels"
+    )]
+    pub warn: Vec<String>,
+
+    /// Set a lint to `deny`; `-D warnings` makes every warning an error
+    #[arg(
+        short = 'D',
+        long = "deny",
+        value_name = "LINT",
+        help_heading = "Lint Levels"
+    )]
+    pub deny: Vec<String>,
+
+    /// Set a lint to `forbid`: like `deny`, and no suppression can lower it
+    #[arg(
+        short = 'F',
+        long = "forbid",
+        value_name = "LINT",
+        help_heading = "Lint Levels"
+    )]
+    pub forbid: Vec<String>,
+
+    /// Exit with status 0 even when deny-level findings are reported
+    #[arg(long, help_heading = "Lint Levels")]
+    pub exit_zero: bool,
+
+    /// Read the configuration from this file instead of looking for one
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<PathBuf>,
+
+    /// Report only findings that are not recorded in this baseline file
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "write_baseline",
+        help_heading = "Configuration"
+    )]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file, then exit with status 0
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Number of files analysed in parallel [default: the number of CPUs]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
@@ -64,6 +175,10 @@ pub struct Args {
     /// List every lint with its default level and exit
     #[arg(long, conflicts_with = "paths", help_heading = "Lints")]
     pub list: bool,
+
+    /// `-A/-W/-D/-F` in the order they were given, the last one winning.
+    #[arg(skip)]
+    pub levels: Vec<(Level, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +187,25 @@ pub enum MessageFormat {
     Human,
     /// one line per finding: `path:line:col: level[lint]: message`
     Short,
+    /// cargo's JSON messages (`compiler-message` lines with rustc diagnostics), for editors
+    Json,
+    /// GitHub Actions workflow commands: annotations on the changed lines
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML
+    Junit,
+    /// Checkstyle XML
+    Checkstyle,
+}
+
+impl MessageFormat {
+    /// Formats for machines: written to stdout (or `-o`), without a summary line.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, MessageFormat::Human | MessageFormat::Short)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,8 +227,36 @@ impl Args {
         if args.get(1).is_some_and(|arg| arg == SUBCOMMAND) {
             args.remove(1);
         }
-        Args::try_parse_from(args)
+        let matches = Args::command().try_get_matches_from(args)?;
+        let mut parsed = Args::from_arg_matches(&matches)?;
+        parsed.levels = ordered_levels(&matches);
+        Ok(parsed)
     }
+}
+
+/// The level flags in command-line order: rustc applies them in order, the last one winning.
+fn ordered_levels(matches: &ArgMatches) -> Vec<(Level, String)> {
+    let mut levels: Vec<(usize, Level, String)> = Vec::new();
+    for (id, level) in [
+        ("allow", Level::Allow),
+        ("warn", Level::Warn),
+        ("deny", Level::Deny),
+        ("forbid", Level::Forbid),
+    ] {
+        let (Some(indices), Some(values)) =
+            (matches.indices_of(id), matches.get_many::<String>(id))
+        else {
+            continue;
+        };
+        for (index, value) in indices.zip(values) {
+            levels.push((index, level, value.clone()));
+        }
+    }
+    levels.sort_by_key(|(index, _, _)| *index);
+    levels
+        .into_iter()
+        .map(|(_, level, name)| (level, name))
+        .collect()
 }
 
 #[cfg(test)]
@@ -139,6 +301,37 @@ mod tests {
         assert!(Args::try_parse_args(["cargo-appstract-lint", "-j", "0"]).is_err());
         let args = Args::try_parse_args(["cargo-appstract-lint", "-j", "3"]).unwrap();
         assert_eq!(args.jobs.map(NonZeroUsize::get), Some(3));
+    }
+
+    #[test]
+    fn level_flags_keep_their_order() {
+        let args = Args::try_parse_args([
+            "cargo-appstract-lint",
+            "-D",
+            "warnings",
+            "-A",
+            "a",
+            "--deny=a",
+            "-Wb",
+            "-F",
+            "c",
+        ])
+        .unwrap();
+        let names: Vec<(Level, &str)> = args
+            .levels
+            .iter()
+            .map(|(level, name)| (*level, name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (Level::Deny, "warnings"),
+                (Level::Allow, "a"),
+                (Level::Deny, "a"),
+                (Level::Warn, "b"),
+                (Level::Forbid, "c"),
+            ]
+        );
     }
 
     #[test]

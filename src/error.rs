@@ -6,6 +6,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub message: String,
+    /// `path:line:column` the message is about, shown as ` --> ` under it.
+    pub location: Option<String>,
     pub help: Option<String>,
 }
 
@@ -13,8 +15,14 @@ impl Error {
     pub fn new(message: impl Into<String>) -> Error {
         Error {
             message: message.into(),
+            location: None,
             help: None,
         }
+    }
+
+    pub fn at(mut self, location: impl Into<String>) -> Error {
+        self.location = Some(location.into());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Error {

@@ -38,7 +38,19 @@ pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>, String> {
         table: &table,
         package,
     };
+    let version = match package.get("version") {
+        Some(Value::String(version)) => version.clone(),
+        _ => "0.0.0".to_string(),
+    };
+    let edition = match package.get("edition") {
+        Some(Value::String(edition)) => edition.clone(),
+        _ => "2015".to_string(),
+    };
     Ok(Some(Package {
+        id: super::path_package_id(&dir, &name, &version),
+        manifest_path: manifest.to_path_buf(),
+        dir: dir.clone(),
+        edition,
         targets: layout.targets(),
         dependencies: dependencies(&table),
     }))
@@ -102,6 +114,7 @@ impl Layout<'_> {
                 name: "build_script_build".to_string(),
                 kind: CrateKind::BuildScript,
                 root,
+                raw: None,
             });
         }
         targets
@@ -128,6 +141,7 @@ impl Layout<'_> {
             name: name.to_string(),
             kind: CrateKind::Lib,
             root,
+            raw: None,
         })
     }
 
@@ -152,6 +166,7 @@ impl Layout<'_> {
                     name: name.to_string(),
                     kind: section.kind,
                     root,
+                    raw: None,
                 });
             }
         }
@@ -196,6 +211,7 @@ impl Layout<'_> {
                     name: self.package_name.to_string(),
                     kind: CrateKind::Bin,
                     root: main,
+                    raw: None,
                 });
             }
         }
@@ -213,12 +229,14 @@ impl Layout<'_> {
                     name: stem.to_string(),
                     kind: section.kind,
                     root: path.clone(),
+                    raw: None,
                 });
             } else if path.join("main.rs").is_file() {
                 found.push(Target {
                     name: stem.to_string(),
                     kind: section.kind,
                     root: path.join("main.rs"),
+                    raw: None,
                 });
             }
         }

@@ -1,7 +1,7 @@
 //! The packages of the current cargo project, from `cargo metadata --no-deps` (no network, no
 //! dependency resolution).
 
-use super::{Package, Target};
+use super::{Package, Selection, Target};
 use crate::error::Error;
 use appstract_lints::{CrateKind, Dependency};
 use serde::Deserialize;
@@ -22,8 +22,12 @@ struct Metadata {
 #[derive(Deserialize)]
 struct MetaPackage {
     id: String,
+    name: String,
+    version: String,
+    #[serde(default)]
+    edition: Option<String>,
     manifest_path: PathBuf,
-    targets: Vec<MetaTarget>,
+    targets: Vec<serde_json::Value>,
     dependencies: Vec<MetaDependency>,
 }
 
@@ -40,59 +44,168 @@ struct MetaDependency {
     rename: Option<String>,
 }
 
-/// The packages cargo itself would build in `cwd` with no selection flag: the package whose
-/// manifest is nearest, or at a workspace root its default members.
-pub(crate) fn selected_packages(cwd: &Path) -> Result<Vec<Package>, Error> {
-    let metadata = run_cargo_metadata(cwd)?;
-    let nearest = nearest_manifest(cwd);
+/// The packages cargo itself would build in `cwd` with these selection flags: by default the
+/// package whose manifest is nearest, or at a workspace root its default members. Also
+/// returns the workspace root.
+pub(crate) fn selected_packages(
+    cwd: &Path,
+    selection: &Selection,
+) -> Result<(Vec<Package>, PathBuf), Error> {
+    let manifest = selection
+        .manifest_path
+        .as_ref()
+        .map(|path| crate::paths::absolute(cwd, path));
+    if let Some(manifest) = &manifest {
+        if !manifest.is_file() {
+            return Err(Error::new(format!(
+                "the manifest path `{}` does not exist",
+                crate::paths::display(cwd, manifest)
+            )));
+        }
+        if manifest
+            .file_name()
+            .is_some_and(|name| name != "Cargo.toml")
+        {
+            return Err(Error::new(format!(
+                "the manifest path `{}` must be a path to a Cargo.toml file",
+                crate::paths::display(cwd, manifest)
+            )));
+        }
+    }
+    let metadata = run_cargo_metadata(cwd, manifest.as_deref())?;
+    let nearest = manifest.clone().or_else(|| nearest_manifest(cwd));
     let root_manifest = metadata.workspace_root.join("Cargo.toml");
+    let members: Vec<&MetaPackage> = metadata
+        .packages
+        .iter()
+        .filter(|package| metadata.workspace_members.contains(&package.id))
+        .collect();
 
-    let selected: Vec<&MetaPackage> = match &nearest {
-        Some(manifest) if *manifest != root_manifest => metadata
-            .packages
-            .iter()
-            .filter(|package| package.manifest_path == *manifest)
-            .collect(),
-        _ => {
-            let ids = metadata
-                .workspace_default_members
-                .as_ref()
-                .filter(|ids| !ids.is_empty())
-                .unwrap_or(&metadata.workspace_members);
-            metadata
+    let mut selected: Vec<&MetaPackage> = if selection.workspace {
+        members.clone()
+    } else if !selection.packages.is_empty() {
+        let mut selected = Vec::new();
+        for spec in &selection.packages {
+            let matcher = Spec::new(spec)?;
+            let matched: Vec<&MetaPackage> = members
+                .iter()
+                .copied()
+                .filter(|package| matcher.matches(package))
+                .collect();
+            if matched.is_empty() {
+                let names = members.iter().map(|package| package.name.as_str());
+                let error =
+                    Error::new(format!("package `{spec}` is not a member of the workspace"));
+                return Err(match crate::suggest(spec, names) {
+                    Some(nearest) => error.with_help(format!("did you mean `{nearest}`?")),
+                    None => error.with_help(format!(
+                        "the members are {}",
+                        members
+                            .iter()
+                            .map(|package| format!("`{}`", package.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                });
+            }
+            for package in matched {
+                if !selected
+                    .iter()
+                    .any(|known: &&MetaPackage| known.id == package.id)
+                {
+                    selected.push(package);
+                }
+            }
+        }
+        selected
+    } else {
+        match &nearest {
+            Some(manifest) if *manifest != root_manifest => metadata
                 .packages
                 .iter()
-                .filter(|package| ids.contains(&package.id))
-                .collect()
+                .filter(|package| package.manifest_path == *manifest)
+                .collect(),
+            _ => {
+                let ids = metadata
+                    .workspace_default_members
+                    .as_ref()
+                    .filter(|ids| !ids.is_empty())
+                    .unwrap_or(&metadata.workspace_members);
+                metadata
+                    .packages
+                    .iter()
+                    .filter(|package| ids.contains(&package.id))
+                    .collect()
+            }
         }
     };
-    let selected = if selected.is_empty() {
+    if selected.is_empty() && selection.packages.is_empty() {
         // A manifest cargo does not list as a member: fall back to the whole workspace.
-        metadata
-            .packages
-            .iter()
-            .filter(|package| metadata.workspace_members.contains(&package.id))
-            .collect()
-    } else {
-        selected
-    };
-    Ok(selected.into_iter().map(package).collect())
+        selected = members.clone();
+    }
+    for spec in &selection.exclude {
+        let matcher = Spec::new(spec)?;
+        if !members.iter().any(|package| matcher.matches(package)) {
+            // Cargo warns about an exclusion that matches nothing; so do we.
+            eprintln!("warning: excluded package `{spec}` is not a member of the workspace");
+        }
+        selected.retain(|package| !matcher.matches(package));
+    }
+    Ok((
+        selected.into_iter().map(package).collect(),
+        metadata.workspace_root.clone(),
+    ))
 }
 
-fn run_cargo_metadata(cwd: &Path) -> Result<Metadata, Error> {
+/// A `-p`/`--exclude` spec: a name or glob, optionally `@version`, or a full package ID.
+struct Spec {
+    name: glob::Pattern,
+    version: Option<String>,
+    id: String,
+}
+
+impl Spec {
+    fn new(spec: &str) -> Result<Spec, Error> {
+        let (name, version) = match spec.rsplit_once('@') {
+            Some((name, version)) if !name.contains('#') => (name, Some(version.to_string())),
+            _ => (spec, None),
+        };
+        let name = glob::Pattern::new(name)
+            .map_err(|err| Error::new(format!("invalid package spec `{spec}`: {}", err.msg)))?;
+        Ok(Spec {
+            name,
+            version,
+            id: spec.to_string(),
+        })
+    }
+
+    fn matches(&self, package: &MetaPackage) -> bool {
+        package.id == self.id
+            || (self.name.matches(&package.name)
+                && self
+                    .version
+                    .as_ref()
+                    .map_or(true, |version| package.version == *version))
+    }
+}
+
+fn run_cargo_metadata(cwd: &Path, manifest: Option<&Path>) -> Result<Metadata, Error> {
     // Under `cargo appstract-lint`, `CARGO` names the cargo that ran us.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let output = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    command
         .args(["metadata", "--no-deps", "--format-version", "1"])
-        .current_dir(cwd)
-        .output()
-        .map_err(|err| {
-            Error::new(format!(
-                "cannot run `{} metadata`: {err}",
-                Path::new(&cargo).display()
-            ))
-            .with_help("install cargo, or pass the files or directories to lint")
-        })?;
+        .current_dir(cwd);
+    if let Some(manifest) = manifest {
+        command.arg("--manifest-path").arg(manifest);
+    }
+    let output = command.output().map_err(|err| {
+        Error::new(format!(
+            "cannot run `{} metadata`: {err}",
+            Path::new(&cargo).display()
+        ))
+        .with_help("install cargo, or pass the files or directories to lint")
+    })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let reason = stderr
@@ -125,14 +238,24 @@ fn package(meta: &MetaPackage) -> Package {
         }
     }
     Package {
+        id: meta.id.clone(),
+        manifest_path: meta.manifest_path.clone(),
+        dir: meta
+            .manifest_path
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .to_path_buf(),
+        edition: meta.edition.clone().unwrap_or_else(|| "2021".to_string()),
         targets: meta
             .targets
             .iter()
-            .filter_map(|target| {
+            .filter_map(|raw| {
+                let target = MetaTarget::deserialize(raw).ok()?;
                 Some(Target {
-                    name: target.name.clone(),
+                    name: target.name,
                     kind: target_kind(&target.kind)?,
-                    root: target.src_path.clone(),
+                    root: target.src_path,
+                    raw: Some(raw.clone()),
                 })
             })
             .collect(),

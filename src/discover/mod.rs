@@ -10,11 +10,23 @@ mod manifest;
 mod metadata;
 mod walk;
 
+use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::paths;
 use appstract_lints::{CrateInfo, CrateKind, Dependency, Level};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Which packages of a cargo project to lint: cargo's package selection flags.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub manifest_path: Option<PathBuf>,
+    /// `-p` specs: names, globs, or `name@version`.
+    pub packages: Vec<String>,
+    pub workspace: bool,
+    pub exclude: Vec<String>,
+}
 
 /// What one run analyses.
 #[derive(Debug, Clone)]
@@ -46,6 +58,20 @@ pub struct CrateUnit {
     /// Whether `mod` items are followed. Not for a loose file: where it sits in a module tree
     /// is unknown, so its module files would be looked for in the wrong place.
     pub follow_modules: bool,
+    /// The configuration and command-line levels for the crate's files.
+    pub settings: Settings,
+    /// The cargo package and target, for formats that name them (`--message-format json`).
+    pub cargo: Arc<CargoTarget>,
+}
+
+/// A target as cargo describes it in its JSON messages.
+#[derive(Debug, Clone)]
+pub struct CargoTarget {
+    /// A package ID spec: `path+file:///work/svc#0.1.0`.
+    pub package_id: String,
+    pub manifest_path: PathBuf,
+    /// The target object of `cargo metadata` (`kind`, `crate_types`, `name`, `src_path`, ...).
+    pub target: serde_json::Value,
 }
 
 /// A file to report.
@@ -54,6 +80,8 @@ pub struct SelectedFile {
     pub path: PathBuf,
     /// The crate it is analysed as when none of the planned crates reaches it.
     pub loose: CrateInfo,
+    pub settings: Settings,
+    pub cargo: Arc<CargoTarget>,
 }
 
 /// A file or directory that cannot be read.
@@ -64,6 +92,10 @@ pub const INVALID_MANIFEST: &str = "invalid_manifest";
 /// A cargo package as far as linting needs it.
 #[derive(Debug, Clone)]
 pub(crate) struct Package {
+    pub id: String,
+    pub manifest_path: PathBuf,
+    pub dir: PathBuf,
+    pub edition: String,
     pub targets: Vec<Target>,
     pub dependencies: Vec<Dependency>,
 }
@@ -73,21 +105,74 @@ pub(crate) struct Target {
     pub name: String,
     pub kind: CrateKind,
     pub root: PathBuf,
+    /// The target as `cargo metadata` printed it, when it came from there.
+    pub raw: Option<serde_json::Value>,
 }
 
 impl Package {
-    fn crates(&self) -> impl Iterator<Item = CrateUnit> + '_ {
-        self.targets.iter().map(|target| CrateUnit {
-            info: CrateInfo {
-                name: crate_name(&target.name),
-                kind: target.kind,
-                dependencies: self.dependencies.clone(),
-                entry_attributes: Vec::new(),
-            },
+    fn crates<'a>(&'a self, settings: &'a Settings) -> impl Iterator<Item = CrateUnit> + 'a {
+        self.targets.iter().map(move |target| CrateUnit {
+            info: crate_info(&target.name, target.kind, &self.dependencies, settings),
             root: target.root.clone(),
             follow_modules: true,
+            settings: settings.clone(),
+            cargo: Arc::new(CargoTarget {
+                package_id: self.id.clone(),
+                manifest_path: self.manifest_path.clone(),
+                target: target.raw.clone().unwrap_or_else(|| {
+                    target_json(&target.name, target.kind, &target.root, &self.edition)
+                }),
+            }),
         })
     }
+}
+
+/// What the lints are told about a crate.
+fn crate_info(
+    name: &str,
+    kind: CrateKind,
+    dependencies: &[Dependency],
+    settings: &Settings,
+) -> CrateInfo {
+    CrateInfo {
+        name: crate_name(name),
+        kind,
+        dependencies: dependencies.to_vec(),
+        entry_attributes: settings.config.entry_attributes.clone(),
+        blocking_functions: settings.config.blocking_functions.clone(),
+    }
+}
+
+/// A package ID spec for a package at a path, as cargo 1.77+ writes them.
+pub(crate) fn path_package_id(dir: &Path, name: &str, version: &str) -> String {
+    format!("path+file://{}#{name}@{version}", dir.display())
+}
+
+/// A target object as `cargo metadata` would describe it.
+pub(crate) fn target_json(
+    name: &str,
+    kind: CrateKind,
+    root: &Path,
+    edition: &str,
+) -> serde_json::Value {
+    let (kind, crate_type) = match kind {
+        CrateKind::Lib => ("lib", "lib"),
+        CrateKind::Bin | CrateKind::Loose => ("bin", "bin"),
+        CrateKind::Test => ("test", "bin"),
+        CrateKind::Example => ("example", "bin"),
+        CrateKind::Bench => ("bench", "bin"),
+        CrateKind::BuildScript => ("custom-build", "bin"),
+    };
+    serde_json::json!({
+        "kind": [kind],
+        "crate_types": [crate_type],
+        "name": name,
+        "src_path": root,
+        "edition": edition,
+        "doc": kind == "lib" || kind == "bin",
+        "doctest": kind == "lib",
+        "test": kind != "example" && kind != "custom-build",
+    })
 }
 
 /// The name code uses for a crate or dependency: cargo turns `-` into `_`.
@@ -95,19 +180,28 @@ pub(crate) fn crate_name(name: &str) -> String {
     name.replace('-', "_")
 }
 
-/// Every target of the cargo package or workspace that `cwd` is in.
-pub fn cargo_project(cwd: &Path) -> Result<Plan, Error> {
-    let packages = metadata::selected_packages(cwd)?;
+/// Every target of the selected packages of the cargo project `cwd` is in.
+pub fn cargo_project(
+    cwd: &Path,
+    selection: &Selection,
+    finder: &mut config::Finder,
+) -> Result<Plan, Error> {
+    let (packages, workspace_root) = metadata::selected_packages(cwd, selection)?;
+    let mut crates = Vec::new();
+    for package in &packages {
+        let settings = finder.settings(cwd, &package.dir, Some(&workspace_root))?;
+        crates.extend(package.crates(&settings));
+    }
     Ok(Plan {
         base: cwd.to_path_buf(),
-        crates: packages.iter().flat_map(Package::crates).collect(),
+        crates,
         selection: None,
         problems: Vec::new(),
     })
 }
 
 /// The files named by `args` (files, and `.rs` files under directories), in their packages.
-pub fn paths(cwd: &Path, args: &[PathBuf]) -> Result<Plan, Error> {
+pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Result<Plan, Error> {
     let missing: Vec<String> = args
         .iter()
         .filter(|arg| !cwd.join(arg).exists())
@@ -152,19 +246,27 @@ pub fn paths(cwd: &Path, args: &[PathBuf]) -> Result<Plan, Error> {
     for file in files {
         let package_dir = finder.package_dir_of(&file);
         let package = package_dir.as_ref().and_then(|dir| finder.package(dir));
+        let settings_dir = package_dir
+            .clone()
+            .unwrap_or_else(|| file.parent().unwrap_or(Path::new("/")).to_path_buf());
+        let settings = config.settings(cwd, &settings_dir, None)?;
         selection.push(SelectedFile {
-            loose: loose_crate(&file, package),
+            loose: loose_crate(&file, package, &settings),
+            cargo: Arc::new(loose_target(&file, package)),
+            settings,
             path: file.clone(),
         });
         if let Some(dir) = package_dir {
             by_package.entry(dir).or_default().push(file);
         }
     }
-    let crates = by_package
-        .keys()
-        .filter_map(|dir| finder.package(dir))
-        .flat_map(Package::crates)
-        .collect();
+    let mut crates = Vec::new();
+    for dir in by_package.keys() {
+        if let Some(package) = finder.package(dir) {
+            let settings = config.settings(cwd, dir, None)?;
+            crates.extend(package.crates(&settings));
+        }
+    }
     problems.extend(
         finder
             .broken_manifests
@@ -192,7 +294,9 @@ pub fn loose_files(cwd: &Path, files: &[PathBuf]) -> Plan {
         .map(|file| {
             let path = paths::absolute(cwd, file);
             SelectedFile {
-                loose: loose_crate(&path, None),
+                loose: loose_crate(&path, None, &Settings::default()),
+                cargo: Arc::new(loose_target(&path, None)),
+                settings: Settings::default(),
                 path,
             }
         })
@@ -207,18 +311,37 @@ pub fn loose_files(cwd: &Path, files: &[PathBuf]) -> Plan {
 
 /// A file that belongs to no target. Inside a package it still sees the package's
 /// dependencies (a renamed `rt = { package = "tokio" }` resolves).
-fn loose_crate(file: &Path, package: Option<&Package>) -> CrateInfo {
-    let stem = file
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
+fn loose_crate(file: &Path, package: Option<&Package>, settings: &Settings) -> CrateInfo {
+    let dependencies = package
+        .map(|package| package.dependencies.clone())
         .unwrap_or_default();
-    CrateInfo {
-        name: crate_name(&stem),
-        kind: CrateKind::Loose,
-        dependencies: package
-            .map(|package| package.dependencies.clone())
-            .unwrap_or_default(),
-        entry_attributes: Vec::new(),
+    crate_info(&file_stem(file), CrateKind::Loose, &dependencies, settings)
+}
+
+fn file_stem(file: &Path) -> String {
+    file.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// How cargo's JSON messages name a file that no target compiles: as a `bin` target of its
+/// package, or of a package named after the file in its directory when it is in none.
+fn loose_target(file: &Path, package: Option<&Package>) -> CargoTarget {
+    let stem = file_stem(file);
+    match package {
+        Some(package) => CargoTarget {
+            package_id: package.id.clone(),
+            manifest_path: package.manifest_path.clone(),
+            target: target_json(&stem, CrateKind::Loose, file, &package.edition),
+        },
+        None => {
+            let dir = file.parent().unwrap_or(Path::new("/"));
+            CargoTarget {
+                package_id: path_package_id(dir, &crate_name(&stem), "0.0.0"),
+                manifest_path: dir.join("Cargo.toml"),
+                target: target_json(&stem, CrateKind::Loose, file, "2021"),
+            }
+        }
     }
 }
 
