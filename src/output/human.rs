@@ -13,6 +13,7 @@ use std::ops::Range;
 pub struct Human<W: WriteColor> {
     writer: RustcLayout<W>,
     config: Config,
+    quiet: bool,
 }
 
 impl<W: WriteColor> Human<W> {
@@ -24,8 +25,36 @@ impl<W: WriteColor> Human<W> {
         Human {
             writer: RustcLayout::new(writer),
             config,
+            quiet: false,
         }
     }
+
+    /// Without the summary line.
+    pub fn quiet(mut self, quiet: bool) -> Human<W> {
+        self.quiet = quiet;
+        self
+    }
+}
+
+/// One finding as the human format shows it, without colour: the `rendered` text of the JSON
+/// format.
+pub fn render_one(file: &ReportedFile, finding: &Diagnostic) -> String {
+    let files = std::slice::from_ref(file);
+    let sources = Sources::new(files);
+    let config = Config {
+        chars: Chars::ascii(),
+        ..Config::default()
+    };
+    let mut buffer = Vec::new();
+    {
+        let mut writer = RustcLayout::new(codespan_reporting::term::termcolor::NoColor::new(
+            &mut buffer,
+        ));
+        let diagnostic = to_codespan(0, file, &sources.lines[0], finding);
+        let _ = term::emit_to_write_style(&mut writer, &config, &sources, &diagnostic);
+        let _ = writer.flush();
+    }
+    String::from_utf8_lossy(&buffer).into_owned()
 }
 
 impl<W: WriteColor> Emitter for Human<W> {
@@ -38,10 +67,12 @@ impl<W: WriteColor> Emitter for Human<W> {
                     .map_err(into_io)?;
             }
         }
-        self.writer.set_color(ColorSpec::new().set_bold(true))?;
-        write!(self.writer, "{}", summary(report))?;
-        self.writer.reset()?;
-        writeln!(self.writer)?;
+        if !self.quiet {
+            self.writer.set_color(ColorSpec::new().set_bold(true))?;
+            write!(self.writer, "{}", summary(report))?;
+            self.writer.reset()?;
+            writeln!(self.writer)?;
+        }
         self.writer.flush()
     }
 }
@@ -380,13 +411,14 @@ mod tests {
             source: Some(SOURCE.to_string()),
             findings,
             linted: true,
+            cargo: None,
         }
     }
 
     fn report(files: Vec<ReportedFile>) -> Report {
         Report {
             files,
-            internal_errors: Vec::new(),
+            ..Report::default()
         }
     }
 
@@ -526,6 +558,7 @@ mod tests {
             )
             .with_help("check the file's permissions")],
             linted: true,
+            cargo: None,
         };
         assert_eq!(
             render_plain(MessageFormat::Human, &report(vec![unreadable])),

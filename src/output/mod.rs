@@ -3,13 +3,24 @@
 //! Findings go to stderr, as rustc and clippy print theirs; output that is the answer to a
 //! question (`--list`, `--explain`) goes to stdout.
 
+pub mod common;
+mod github;
+mod gitlab;
 mod human;
+mod json;
 mod lines;
+mod sarif;
 mod short;
+mod xml;
 
-pub use human::Human;
+pub use github::Github;
+pub use gitlab::Gitlab;
+pub use human::{summary, Human};
+pub use json::Json;
 pub use lines::LineIndex;
+pub use sarif::Sarif;
 pub use short::Short;
+pub use xml::{Checkstyle, Junit};
 
 use crate::cli::{ColorWhen, MessageFormat};
 use crate::driver::Report;
@@ -23,9 +34,24 @@ pub trait Emitter {
 }
 
 pub fn emitter<'w, W: WriteColor + 'w>(format: MessageFormat, writer: W) -> Box<dyn Emitter + 'w> {
+    emitter_with(format, writer, false)
+}
+
+/// An emitter; `quiet` leaves out the summary line of the human format.
+pub fn emitter_with<'w, W: WriteColor + 'w>(
+    format: MessageFormat,
+    writer: W,
+    quiet: bool,
+) -> Box<dyn Emitter + 'w> {
     match format {
-        MessageFormat::Human => Box::new(Human::new(writer)),
+        MessageFormat::Human => Box::new(Human::new(writer).quiet(quiet)),
         MessageFormat::Short => Box::new(Short::new(writer)),
+        MessageFormat::Json => Box::new(Json::new(writer)),
+        MessageFormat::Github => Box::new(Github::new(writer)),
+        MessageFormat::Sarif => Box::new(Sarif::new(writer)),
+        MessageFormat::Gitlab => Box::new(Gitlab::new(writer)),
+        MessageFormat::Junit => Box::new(Junit::new(writer)),
+        MessageFormat::Checkstyle => Box::new(Checkstyle::new(writer)),
     }
 }
 
@@ -67,7 +93,7 @@ fn should_color(
 }
 
 /// "1 error", "2 warnings".
-pub(crate) fn count(n: usize, noun: &str) -> String {
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {

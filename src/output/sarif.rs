@@ -1,0 +1,224 @@
+//! SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it: one run, a rule per
+//! lint (and per tool problem reported), a result per finding with a location relative to the
+//! `%SRCROOT%` base (the current directory), and partial fingerprints that survive line shifts.
+
+use super::common::{fingerprints, position, uri_path};
+use super::{Emitter, LineIndex};
+use crate::driver::{Report, ReportedFile};
+use serde_json::{json, Value};
+use std::io::{self, Write};
+use std::path::Path;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const BASE_ID: &str = "%SRCROOT%";
+
+/// Problems of the tool that are not lints, with a description each.
+pub const TOOL_PROBLEMS: &[(&str, &str)] = &[
+    (appstract_lints::SYNTAX_ERROR, "a file that does not parse"),
+    (
+        crate::discover::IO_ERROR,
+        "a file or directory that cannot be read",
+    ),
+    (
+        crate::discover::INVALID_MANIFEST,
+        "a `Cargo.toml` that cannot be parsed",
+    ),
+    (
+        crate::driver::UNRESOLVED_MODULE,
+        "a `mod` item whose file is missing",
+    ),
+    (
+        crate::baseline::STALE_ENTRY,
+        "a baseline entry that matches no finding",
+    ),
+];
+
+pub struct Sarif<W> {
+    writer: W,
+}
+
+impl<W: Write> Sarif<W> {
+    pub fn new(writer: W) -> Sarif<W> {
+        Sarif { writer }
+    }
+}
+
+impl<W: Write> Emitter for Sarif<W> {
+    fn emit(&mut self, report: &Report) -> io::Result<()> {
+        let mut rules: Vec<Value> = Vec::new();
+        let mut rule_ids: Vec<&str> = Vec::new();
+        for lint in crate::all_lints() {
+            rule_ids.push(lint.name);
+            let documentation = lint.documentation();
+            let mut rule = json!({
+                "id": lint.name,
+                "name": lint.name,
+                "shortDescription": { "text": lint.summary },
+                "fullDescription": { "text": first_section(&documentation) },
+                "help": { "text": documentation, "markdown": documentation },
+                "defaultConfiguration": { "level": sarif_level(lint.default_level) },
+            });
+            if let Some(uri) = help_uri(lint.name) {
+                rule["helpUri"] = json!(uri);
+            }
+            rules.push(rule);
+        }
+        for (code, description) in TOOL_PROBLEMS {
+            rule_ids.push(code);
+            let mut rule = json!({
+                "id": code,
+                "name": code,
+                "shortDescription": { "text": description },
+                "fullDescription": { "text": format!("appstract-lint reports {description}.") },
+                "help": { "text": format!("`{code}`: {description}; see the README's list of tool problems") },
+            });
+            if let Some(uri) = help_uri(code) {
+                rule["helpUri"] = json!(uri);
+            }
+            rules.push(rule);
+        }
+
+        let mut results = Vec::new();
+        for file in &report.files {
+            let lines = LineIndex::new(file.source.as_deref().unwrap_or(""));
+            for (finding, print) in file.findings.iter().zip(fingerprints(file)) {
+                let mut result = json!({
+                    "ruleId": finding.code,
+                    "level": if finding.level.is_error() { "error" } else { "warning" },
+                    "message": { "text": super::common::full_message(finding) },
+                    "locations": [location(report, file, &lines, &finding.primary.range, None)],
+                    "partialFingerprints": { "appstractLint/v1": format!("{print:016x}") },
+                });
+                if let Some(index) = rule_ids.iter().position(|id| *id == finding.code) {
+                    result["ruleIndex"] = json!(index);
+                }
+                if file.source.is_some() && !finding.secondary.is_empty() {
+                    result["relatedLocations"] = finding
+                        .secondary
+                        .iter()
+                        .enumerate()
+                        .map(|(id, label)| {
+                            let mut related =
+                                location(report, file, &lines, &label.range, Some(&label.message));
+                            related["id"] = json!(id);
+                            related
+                        })
+                        .collect();
+                }
+                results.push(result);
+            }
+        }
+
+        let mut driver = json!({
+            "name": "appstract-lint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        });
+        if let Some(uri) = repository() {
+            driver["informationUri"] = json!(uri);
+        }
+        let log = json!({
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": driver },
+                "originalUriBaseIds": {
+                    BASE_ID: { "uri": directory_uri(&report.base) },
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        });
+        serde_json::to_writer_pretty(&mut self.writer, &log)?;
+        self.writer.write_all(b"\n")?;
+        self.writer.flush()
+    }
+}
+
+fn sarif_level(level: appstract_lints::Level) -> &'static str {
+    match level {
+        appstract_lints::Level::Allow => "none",
+        appstract_lints::Level::Warn => "warning",
+        _ => "error",
+    }
+}
+
+/// The `## What it does` section of a lint's documentation, without its heading.
+fn first_section(documentation: &str) -> String {
+    let mut out = Vec::new();
+    for line in documentation.lines() {
+        if line.starts_with("## ") {
+            if out.is_empty() {
+                continue;
+            }
+            break;
+        }
+        out.push(line);
+    }
+    out.join("\n").trim().to_string()
+}
+
+fn repository() -> Option<&'static str> {
+    Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
+}
+
+/// Where a rule's documentation lives: the lint's source file, whose doc comment it is.
+fn help_uri(code: &str) -> Option<String> {
+    let repository = repository()?.trim_end_matches('/');
+    let path = if appstract_lints::find_lint(code).is_some() {
+        format!("lints/src/rules/{code}.rs")
+    } else {
+        "README.md".to_string()
+    };
+    Some(format!("{repository}/blob/main/{path}"))
+}
+
+fn location(
+    report: &Report,
+    file: &ReportedFile,
+    lines: &LineIndex,
+    range: &std::ops::Range<usize>,
+    message: Option<&str>,
+) -> Value {
+    let relative = file
+        .path
+        .strip_prefix(&report.base)
+        .ok()
+        .filter(|relative| !relative.as_os_str().is_empty());
+    let artifact = match relative {
+        Some(relative) => json!({
+            "uri": uri_path(&relative.to_string_lossy()),
+            "uriBaseId": BASE_ID,
+        }),
+        None => json!({ "uri": file_uri(&file.path) }),
+    };
+    let mut physical = json!({ "artifactLocation": artifact });
+    if let Some(at) = position(file, lines, range) {
+        physical["region"] = json!({
+            "startLine": at.line_start,
+            "startColumn": at.column_start,
+            "endLine": at.line_end,
+            "endColumn": at.column_end,
+            "charOffset": file.source.as_deref().map_or(0, |text| text.get(..range.start).map_or(0, |t| t.chars().count())),
+            "charLength": file.source.as_deref().and_then(|text| text.get(range.clone())).map_or(0, |t| t.chars().count()),
+        });
+    }
+    let mut location = json!({ "physicalLocation": physical });
+    if let Some(message) = message.filter(|m| !m.is_empty()) {
+        location["message"] = json!({ "text": message });
+    }
+    location
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", uri_path(&path.to_string_lossy()))
+}
+
+fn directory_uri(dir: &Path) -> String {
+    let mut uri = file_uri(dir);
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
