@@ -2,16 +2,20 @@
 //! it); `mod` items are followed as rustc does; then each crate is checked as a whole. Crates are
 //! processed in parallel too.
 
-use crate::discover::{CrateUnit, Plan, IO_ERROR};
+use crate::config::{find_any_lint, Settings};
+use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
+use crate::output::LineIndex;
 use crate::paths;
+use crate::suppress::FileSuppressions;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
-use appstract_lints::{CrateInfo, ModDecl};
+use appstract_lints::{CrateInfo, ModDecl, LINTS};
 use rayon::prelude::*;
 use std::any::Any;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::{Mutex, PoisonError};
 
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
@@ -20,10 +24,14 @@ pub const UNRESOLVED_MODULE: &str = "unresolved_module";
 /// The outcome of a run.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Paths are shown relative to this directory (the current directory).
+    pub base: PathBuf,
     /// Every reported file, sorted by displayed path; findings sorted by position and code.
     pub files: Vec<ReportedFile>,
     /// Failures of the analysis itself (a panic in a lint): the run ends with status 2.
     pub internal_errors: Vec<String>,
+    /// Files that were not linted or not reported, with the reason (shown with `-v`).
+    pub skipped: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -38,6 +46,8 @@ pub struct ReportedFile {
     /// A Rust file that was analysed, as opposed to a directory or manifest that could not be
     /// read.
     pub linted: bool,
+    /// The cargo package and target the file was analysed in (the first, when several).
+    pub cargo: Option<Arc<CargoTarget>>,
 }
 
 impl Report {
@@ -60,8 +70,15 @@ impl Report {
     }
 }
 
-/// Runs the plan on the current rayon pool.
-pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
+/// Runs the plan on the current rayon pool. Each crate is checked with every lint at deny
+/// level, so that a finding's level tells whether it is certain; the levels of the file's
+/// configuration and the command line are applied afterwards, then the suppressions.
+pub fn lint(plan: &Plan) -> Report {
+    let mut probe = LintLevels::default();
+    for lint in LINTS {
+        probe.set(lint, Level::Deny);
+    }
+    let levels = &probe;
     let selected: Option<HashSet<PathBuf>> = plan.selection.as_ref().map(|selection| {
         selection
             .iter()
@@ -93,6 +110,8 @@ pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
                 info: file.loose.clone(),
                 root: file.path.clone(),
                 follow_modules: false,
+                settings: file.settings.clone(),
+                cargo: file.cargo.clone(),
             })
             .collect();
         results.extend(
@@ -103,10 +122,14 @@ pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
         );
     }
 
-    let mut report = Report::default();
+    let mut report = Report {
+        base: plan.base.clone(),
+        ..Report::default()
+    };
     let mut files: BTreeMap<PathBuf, ReportedFile> = BTreeMap::new();
     for result in results {
         report.internal_errors.extend(result.internal_errors);
+        report.skipped.extend(result.skipped);
         for file in result.files.into_iter().filter(|file| file.reported) {
             match files.get_mut(&file.identity) {
                 // Reached by several crates (a module shared by the lib and a bin).
@@ -125,6 +148,7 @@ pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
                             source: file.source,
                             findings: file.findings,
                             linted: true,
+                            cargo: Some(file.cargo),
                         },
                     );
                 }
@@ -148,12 +172,15 @@ pub fn lint(plan: &Plan, levels: &LintLevels) -> Report {
                 )
             }],
             linted: false,
+            cargo: None,
         }));
     for file in &mut report.files {
         tidy(file);
     }
     report.files.sort_by(|a, b| a.display.cmp(&b.display));
     report.internal_errors.sort();
+    report.skipped.sort();
+    report.skipped.dedup();
     report
 }
 
@@ -215,6 +242,7 @@ struct Context<'a> {
 struct CrateResult {
     files: Vec<AnalysedFile>,
     internal_errors: Vec<String>,
+    skipped: Vec<(String, String)>,
 }
 
 struct AnalysedFile {
@@ -225,6 +253,8 @@ struct AnalysedFile {
     source: Option<String>,
     model: Option<FileModel>,
     findings: Vec<Diagnostic>,
+    suppressions: FileSuppressions,
+    cargo: Arc<CargoTarget>,
 }
 
 /// A file to analyse, with where its own `mod` items are looked for.
@@ -244,6 +274,7 @@ struct Crawl<'a> {
     seen: Mutex<HashSet<PathBuf>>,
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
+    skipped: Mutex<Vec<(String, String)>>,
 }
 
 impl Context<'_> {
@@ -254,6 +285,7 @@ impl Context<'_> {
             seen: Mutex::new(HashSet::from([paths::identity(&unit.root)])),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
+            skipped: Mutex::new(Vec::new()),
         };
         let root = FileJob {
             dir: unit.root.parent().unwrap_or(Path::new("")).to_path_buf(),
@@ -271,7 +303,18 @@ impl Context<'_> {
             .internal_errors
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
+        let skipped = crawl
+            .skipped
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
+
+        // The `cfg_attr` suppressions of reported files, before the models are handed over.
+        for file in files.iter_mut().filter(|file| file.reported) {
+            if let Some(model) = &file.model {
+                file.suppressions.add_attributes(&model.allows);
+            }
+        }
 
         let (indices, models): (Vec<usize>, Vec<FileModel>) = files
             .iter_mut()
@@ -296,6 +339,9 @@ impl Context<'_> {
                 )),
             }
         }
+        for file in files.iter_mut().filter(|file| file.reported) {
+            finalize(file, &unit.settings);
+        }
         // Only text with findings is rendered; let the rest go before other crates finish.
         for file in &mut files {
             if file
@@ -309,6 +355,7 @@ impl Context<'_> {
         CrateResult {
             files,
             internal_errors,
+            skipped,
         }
     }
 
@@ -357,14 +404,33 @@ impl<'a> Crawl<'a> {
     fn analyse(&self, job: &FileJob) -> (AnalysedFile, Vec<ModDecl>) {
         let identity = paths::identity(&job.path);
         let display = paths::display(self.context.base, &job.path);
+        let mut reported = self.context.is_reported(&identity);
+        if reported && self.unit.settings.is_excluded(&job.path) {
+            reported = false;
+            let origin = self
+                .unit
+                .settings
+                .config
+                .source
+                .as_ref()
+                .map_or_else(String::new, |source| {
+                    format!(" in `{}`", paths::display(self.context.base, source))
+                });
+            self.skipped
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((display.clone(), format!("matches `exclude`{origin}")));
+        }
         let mut file = AnalysedFile {
-            reported: self.context.is_reported(&identity),
+            reported,
             identity,
             path: job.path.clone(),
             source: None,
             model: None,
             findings: Vec::new(),
             display,
+            suppressions: FileSuppressions::default(),
+            cargo: self.unit.cargo.clone(),
         };
         let text = match read_source(&job.path, &file.display) {
             Ok(text) => text,
@@ -408,10 +474,34 @@ impl<'a> Crawl<'a> {
             }
         };
         if file.reported {
+            file.suppressions = FileSuppressions::from_comments(&text);
             file.source = Some(text);
         }
         (file, modules)
     }
+}
+
+/// Gives a reported file's findings their levels (configuration, overrides, command line),
+/// applies its suppressions and reports the unused ones.
+fn finalize(file: &mut AnalysedFile, settings: &Settings) {
+    let levels = settings.levels_for(&file.path);
+    for finding in &mut file.findings {
+        if let Some(lint) = find_any_lint(finding.code) {
+            // Checked at deny level: a finding below it was capped for being uncertain.
+            let uncertain = finding.level < Level::Deny;
+            finding.level = levels.effective(lint, uncertain);
+        }
+    }
+    if !file.suppressions.is_empty() {
+        let text = file.source.as_deref().unwrap_or("");
+        let lines = LineIndex::new(text);
+        file.suppressions
+            .apply(&mut file.findings, &levels, |offset| {
+                lines.line_col(text, offset).0
+            });
+    }
+    file.findings
+        .retain(|finding| finding.level != Level::Allow);
 }
 
 struct Unreadable {

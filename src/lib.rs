@@ -6,22 +6,26 @@
 //! [`discover`] makes a [`discover::Plan`], [`lint`] turns it into a [`driver::Report`], and
 //! [`output`] renders that.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod driver;
 mod error;
 pub mod output;
 mod paths;
+pub mod suppress;
 
 pub use cli::Args;
 pub use error::Error;
 
-use appstract_lints::{find_lint, LintLevels, LINTS};
+use appstract_lints::{Lint, LINTS};
 use codespan_reporting::term::termcolor::{
-    BufferedStandardStream, Color, ColorChoice, ColorSpec, StandardStream, WriteColor,
+    BufferedStandardStream, Color, ColorChoice, ColorSpec, NoColor, StandardStream, WriteColor,
 };
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// Codes the tool reports that are not lints: they cannot be allowed.
 pub const TOOL_CODES: &[&str] = &[
@@ -29,6 +33,7 @@ pub const TOOL_CODES: &[&str] = &[
     discover::IO_ERROR,
     discover::INVALID_MANIFEST,
     driver::UNRESOLVED_MODULE,
+    baseline::STALE_ENTRY,
 ];
 
 /// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
@@ -83,17 +88,91 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         return Ok(Status::Clean);
     }
 
+    let started = Instant::now();
     let cwd = std::env::current_dir()
         .map_err(|err| Error::new(format!("cannot read the current directory: {err}")))?;
+    let cli = config::CliLevels::parse(&args.levels)?;
+    let mut finder = config::Finder::new(&cwd, args.config.as_deref(), cli)?;
     let plan = if args.paths.is_empty() {
-        discover::cargo_project(&cwd)?
+        let selection = discover::Selection {
+            manifest_path: args.manifest_path.clone(),
+            packages: args.package.clone(),
+            workspace: args.workspace,
+            exclude: args.exclude.clone(),
+        };
+        discover::cargo_project(&cwd, &selection, &mut finder)?
     } else {
-        discover::paths(&cwd, &args.paths)?
+        discover::paths(&cwd, &args.paths, &mut finder)?
     };
-    let report = lint(&plan, args.jobs.map_or(0, |jobs| jobs.get()))?;
+    let discovered = started.elapsed();
+    let mut report = lint(&plan, args.jobs.map_or(0, |jobs| jobs.get()))?;
+    let linted = started.elapsed();
 
-    let stderr = BufferedStandardStream::stderr(color);
-    finish_output(output::emitter(args.message_format, stderr).emit(&report))?;
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(&cwd, path, &report)?;
+        if !args.quiet {
+            eprintln!(
+                "recorded {} in `{}`",
+                output::count(count, "finding"),
+                paths::display(&cwd, &paths::absolute(&cwd, path))
+            );
+        }
+        return Ok(Status::Clean);
+    }
+    let mut baselined = 0;
+    if let Some(path) = &args.baseline {
+        baselined = baseline::apply(&cwd, path, &mut report)?;
+    }
+
+    let human_stream = !args.message_format.is_machine() && args.output_file.is_none();
+    let result = match &args.output_file {
+        Some(path) => {
+            let path = paths::absolute(&cwd, path);
+            let file = std::fs::File::create(&path).map_err(|err| {
+                Error::new(format!(
+                    "cannot create the output file `{}`: {err}",
+                    paths::display(&cwd, &path)
+                ))
+            })?;
+            let writer = NoColor::new(io::BufWriter::new(file));
+            output::emitter_with(args.message_format, writer, args.quiet).emit(&report)
+        }
+        None if args.message_format.is_machine() => {
+            let writer = NoColor::new(io::BufWriter::new(io::stdout().lock()));
+            output::emitter_with(args.message_format, writer, args.quiet).emit(&report)
+        }
+        None => {
+            let stderr = BufferedStandardStream::stderr(color);
+            output::emitter_with(args.message_format, stderr, args.quiet).emit(&report)
+        }
+    };
+    finish_output(result)?;
+
+    if args.statistics {
+        finish_output(print_statistics(&report))?;
+    }
+    if !args.quiet && !human_stream && args.message_format.is_machine() {
+        // Machine output went elsewhere: say on the terminal what it held.
+        eprintln!("{}", output::summary(&report));
+    }
+    if baselined > 0 && !args.quiet {
+        eprintln!(
+            "{} recorded in the baseline not shown",
+            output::count(baselined, "finding")
+        );
+    }
+    if args.verbose > 0 {
+        eprintln!(
+            "discovered {} in {:.2?}, linted {} in {:.2?}",
+            output::count(plan.crates.len(), "crate"),
+            discovered,
+            output::count(report.linted_file_count(), "file"),
+            linted.saturating_sub(discovered),
+        );
+        for (file, reason) in &report.skipped {
+            eprintln!("skipped `{file}`: {reason}");
+        }
+    }
     for internal in &report.internal_errors {
         print_error(
             &Error::new(format!("internal error: {internal}"))
@@ -103,11 +182,37 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     }
     Ok(if !report.internal_errors.is_empty() {
         Status::Failure
-    } else if report.error_count() > 0 {
+    } else if report.error_count() > 0 && !args.exit_zero {
         Status::Findings
     } else {
         Status::Clean
     })
+}
+
+/// `--statistics`: how many findings each lint reported, most first, on stderr.
+fn print_statistics(report: &driver::Report) -> io::Result<()> {
+    let mut counts: Vec<(&str, &str, usize)> = Vec::new();
+    for (_, finding) in report.findings() {
+        let severity = finding.level.severity();
+        match counts
+            .iter_mut()
+            .find(|(code, level, _)| *code == finding.code && *level == severity)
+        {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((finding.code, severity, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let width = counts
+        .iter()
+        .map(|(_, _, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut stderr = io::stderr().lock();
+    for (code, severity, n) in counts {
+        writeln!(stderr, "{n:>width$}  {severity:<7}  {code}")?;
+    }
+    stderr.flush()
 }
 
 /// Runs a plan on `jobs` worker threads (0: one per CPU) with the default lint levels.
@@ -118,14 +223,13 @@ pub fn lint(plan: &discover::Plan, jobs: usize) -> Result<driver::Report, Error>
         .thread_name(|index| format!("appstract-lint-{index}"))
         .build()
         .map_err(|err| Error::new(format!("cannot start worker threads: {err}")))?;
-    let levels = LintLevels::default();
-    Ok(pool.install(|| driver::lint(plan, &levels)))
+    Ok(pool.install(|| driver::lint(plan)))
 }
 
 fn print_list() -> io::Result<()> {
-    let width = LINTS.iter().map(|lint| lint.name.len()).max().unwrap_or(0);
+    let width = all_lints().map(|lint| lint.name.len()).max().unwrap_or(0);
     let mut stdout = io::stdout().lock();
-    for lint in LINTS {
+    for lint in all_lints() {
         writeln!(
             stdout,
             "{:width$}  {:6}  {}",
@@ -143,8 +247,8 @@ fn explain(name: &str) -> Result<(), Error> {
         .trim()
         .trim_start_matches("appstract::")
         .replace('-', "_");
-    let Some(lint) = find_lint(&normalized) else {
-        let help = match suggest(&normalized, LINTS.iter().map(|lint| lint.name)) {
+    let Some(lint) = config::find_any_lint(&normalized) else {
+        let help = match suggest(&normalized, all_lints().map(|lint| lint.name)) {
             Some(nearest) => format!("did you mean `{nearest}`?"),
             None => "`cargo appstract-lint --list` shows every lint".to_string(),
         };
@@ -158,8 +262,19 @@ fn explain(name: &str) -> Result<(), Error> {
     )
 }
 
+/// Every lint: the analysis's, then the tool's own (about suppressions).
+pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
+    LINTS.iter().copied().chain([
+        &suppress::UNUSED_SUPPRESSION,
+        &suppress::INVALID_SUPPRESSION,
+    ])
+}
+
 /// The candidate nearest to a misspelt name, if any is near enough.
-fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|candidate| {
             let score = if !name.is_empty() && candidate.contains(name) {
@@ -193,6 +308,9 @@ fn print_error(err: &Error, color: ColorChoice) {
     let _ = write!(stderr, ": {}", err.message);
     let _ = stderr.reset();
     let _ = writeln!(stderr);
+    if let Some(location) = &err.location {
+        let _ = writeln!(stderr, "  --> {location}");
+    }
     if let Some(help) = &err.help {
         let _ = writeln!(stderr, "  = help: {help}");
     }
