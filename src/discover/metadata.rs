@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn dependencies_use_renames_and_drop_duplicates() {
         let meta: MetaPackage = serde_json::from_str(
-            r#"{"id":"x","name":"x","manifest_path":"/x/Cargo.toml","targets":[],
+            r#"{"id":"x","name":"x","version":"0.1.0","manifest_path":"/x/Cargo.toml","targets":[],
                 "dependencies":[
                   {"name":"tokio","rename":"rt","kind":null},
                   {"name":"tokio","rename":null,"kind":"dev"},
