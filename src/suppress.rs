@@ -181,7 +181,7 @@ impl FileSuppressions {
         findings.retain_mut(|finding| {
             let mut keep = true;
             for (index, suppression) in self.entries.iter().enumerate() {
-                let covers = suppression.covered.as_ref().map_or(true, |covered| {
+                let covers = suppression.covered.as_ref().is_none_or(|covered| {
                     covered.start <= finding.primary.range.start
                         && finding.primary.range.start < covered.end.max(covered.start + 1)
                 });

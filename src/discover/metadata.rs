@@ -185,7 +185,7 @@ impl Spec {
                 && self
                     .version
                     .as_ref()
-                    .map_or(true, |version| package.version == *version))
+                    .is_none_or(|version| package.version == *version))
     }
 }
 
