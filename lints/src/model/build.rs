@@ -556,6 +556,12 @@ impl<'a> Builder<'a> {
             name_range,
             body: None,
             ret: self.ret_prov(&sig.output),
+            returns_unit: match &sig.output {
+                syn::ReturnType::Default => true,
+                syn::ReturnType::Type(_, ty) => {
+                    matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty())
+                }
+            },
             nested,
         });
         let Some(body) = body else { return };

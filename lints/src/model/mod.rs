@@ -141,6 +141,8 @@ pub struct FnDef {
     pub body: Option<CtxId>,
     /// What the signature says it returns (after `impl`/`Result`/`Option`/`Arc` peeling).
     pub ret: Prov,
+    /// The signature has no return type (or `-> ()`).
+    pub returns_unit: bool,
     /// Inside an unparsed macro or a nested fn: never a deny-level witness.
     pub nested: bool,
 }

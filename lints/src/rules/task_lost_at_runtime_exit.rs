@@ -67,6 +67,8 @@ const WAITS: &[&str] = &[
     "block_on",
     "run",
     "run_until",
+    "output",
+    "status",
 ];
 
 pub fn check(cx: &mut LintCx<'_>) {
@@ -142,7 +144,9 @@ fn spawning_helper(cx: &LintCx<'_>, file: usize, call: CallId) -> Option<(usize,
     };
     let def = cx.cm.fn_def(fn_ref);
     let awaited = cx.files()[file].calls[call].used_as == ValueUse::Awaited;
-    if def.is_async != awaited || def.entry.is_some() {
+    // A helper that returns something (a client, a server handle) usually spawns the task that
+    // drives it: that task is infrastructure, not work.
+    if def.is_async != awaited || def.entry.is_some() || !def.returns_unit {
         return None;
     }
     let body = def.body?;
@@ -240,7 +244,8 @@ fn shutdown_after(cx: &LintCx<'_>, file: usize, call: CallId) -> Option<Shutdown
 }
 
 /// Something in the async `body` after `call` waits: an `.await` (a loop's `.await` before the
-/// call too, since the loop comes back to it), a blocking wait, or a call into the crate.
+/// call too, since the loop comes back to it), a macro the model cannot read, a blocking wait,
+/// a loop, or a call into the crate.
 fn waits_after(cx: &LintCx<'_>, file: usize, body: CtxId, call: CallId) -> bool {
     let m = &cx.files()[file];
     let c = &m.calls[call];
@@ -272,7 +277,9 @@ fn calls_wait(cx: &LintCx<'_>, m: &FileModel, file: usize, body: CtxId, from: us
             Callee::Method { name, .. } => name.as_str(),
             Callee::Path { text, .. } => paths::last_segment(text),
         };
-        WAITS.contains(&name)
+        // A loop after the spawn keeps the body busy for a time the model cannot know.
+        later.in_loop
+            || WAITS.contains(&name)
             || matches!(cx.cm.target(file, id), Target::Fn { .. })
             || cx.cm.driver(file, id).is_some_and(|d| d != Driver::Spawn)
     })
