@@ -3,9 +3,10 @@
 //! `<name>.stderr`. `BLESS=1 cargo test --test ui` rewrites the `.stderr` files.
 
 use appstract_lint::cli::MessageFormat;
+use appstract_lint::config::CliLevels;
 use appstract_lint::output::{self, LineIndex};
 use appstract_lint::{discover, lint, TOOL_CODES};
-use appstract_lints::LINTS;
+use appstract_lints::{Level, LINTS};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,7 +80,20 @@ fn check(fixture: &Path) -> Result<(), String> {
     let shown = fixture.display();
     let text = fs::read_to_string(root().join(fixture))
         .map_err(|err| format!("{shown}: cannot read: {err}"))?;
-    let plan = discover::loose_files(root(), &[fixture.to_path_buf()]);
+    let mut plan = discover::loose_files(root(), &[fixture.to_path_buf()]);
+    // The fixture of an allow-by-default lint is linted with that lint at warn.
+    let name = fixture_name(fixture);
+    if appstract_lints::find_lint(&name).is_some_and(|lint| lint.default_level == Level::Allow) {
+        let cli =
+            CliLevels::parse(&[(Level::Warn, name)]).map_err(|err| format!("{shown}: {err}"))?;
+        let cli = std::sync::Arc::new(cli);
+        for unit in &mut plan.crates {
+            unit.settings.cli = cli.clone();
+        }
+        for file in plan.selection.iter_mut().flatten() {
+            file.settings.cli = cli.clone();
+        }
+    }
     let report = lint(&plan, 1).map_err(|err| format!("{shown}: {err}"))?;
     if !report.internal_errors.is_empty() {
         return Err(format!("{shown}: {}", report.internal_errors.join("; ")));

@@ -53,10 +53,8 @@ fn main() {
 }
 
 // Correct: a new thread has no runtime.
-async fn on_a_std_thread() -> u32 {
-    std::thread::spawn(|| Runtime::new().unwrap().block_on(fetch()))
-        .join()
-        .unwrap()
+async fn on_a_std_thread() {
+    std::thread::spawn(|| Runtime::new().unwrap().block_on(fetch()));
 }
 
 // Correct: the blocking pool may block on a handle.

@@ -141,6 +141,11 @@ const LIB_TYPES: &[&str] = &[
     "futures_executor::LocalPool",
     "std::thread::Builder",
     "std::thread::Scope",
+    "std::process::Command",
+    "std::io::Stdin",
+    "std::sync::mpsc::Sender",
+    "std::sync::mpsc::Receiver",
+    "std::thread::JoinHandle",
     "pollster::FutureExt",
     "futures_lite::future::FutureExt",
     "rayon::Scope",
@@ -313,6 +318,12 @@ pub fn constructor(path: &str) -> Option<Ty> {
         "async_executor::LocalExecutor::new" => Ty::lib("async_executor::LocalExecutor"),
         "futures_executor::LocalPool::new" => Ty::lib("futures_executor::LocalPool"),
         "std::thread::Builder::new" => Ty::lib("std::thread::Builder"),
+        "std::process::Command::new" => Ty::lib("std::process::Command"),
+        "std::io::stdin" => Ty::lib("std::io::Stdin"),
+        "std::sync::mpsc::channel" | "std::sync::mpsc::sync_channel" => {
+            channel("std::sync::mpsc::Sender", "std::sync::mpsc::Receiver")
+        }
+        "std::thread::spawn" => Ty::lib("std::thread::JoinHandle"),
         _ => return None,
     })
 }
@@ -377,6 +388,13 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
         }
         ("actix_rt::System", "new") => Some(Ty::lib("actix_rt::SystemRunner")),
         ("tokio::task::LocalSet", "unhandled_panic") => Some(Ty::lib("tokio::task::LocalSet")),
+        (
+            "std::process::Command",
+            "arg" | "args" | "env" | "envs" | "env_remove" | "env_clear" | "current_dir" | "stdin"
+            | "stdout" | "stderr",
+        ) => Some(Ty::lib("std::process::Command")),
+        ("std::io::Stdin", "lock") => Some(Ty::lib("std::io::Stdin")),
+        ("std::thread::Builder", "spawn") => Some(Ty::lib("std::thread::JoinHandle")),
         ("std::thread::Builder", "name" | "stack_size" | "no_hooks") => {
             Some(Ty::lib("std::thread::Builder"))
         }

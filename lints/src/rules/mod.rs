@@ -28,6 +28,11 @@ rules! {
     enter_guard_misuse,
     runtime_never_entered,
     task_lost_at_runtime_exit,
+    blocking_call_in_async,
+    async_closure_in_blocking_spawn,
+    runtime_builder_missing_driver,
+    runtime_per_call,
+    detached_spawn,
 }
 
 pub fn find_lint(name: &str) -> Option<&'static Lint> {

@@ -1,0 +1,63 @@
+// Blocking calls made directly in async code.
+
+use std::time::Duration;
+
+async fn refresh() {}
+
+async fn poll_status() {
+    loop {
+        refresh().await;
+        std::thread::sleep(Duration::from_secs(5)); //~ blocking_call_in_async
+    }
+}
+
+async fn load_config() -> String {
+    std::fs::read_to_string("config.toml").unwrap() //~ blocking_call_in_async
+}
+
+async fn run_tool() {
+    let out = std::process::Command::new("git").arg("status").output(); //~ blocking_call_in_async
+    println!("{out:?}");
+}
+
+#[tokio::test]
+async fn waits_for_a_thread() {
+    let worker = std::thread::spawn(|| 1);
+    let value = worker.join().unwrap(); //~ blocking_call_in_async
+    assert_eq!(value, 1);
+}
+
+async fn read_answer() -> String {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).unwrap(); //~ blocking_call_in_async
+    line
+}
+
+// Correct: the async timer.
+async fn async_sleep() {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+// Correct: on the blocking pool.
+async fn on_blocking_pool() -> String {
+    tokio::task::spawn_blocking(|| std::fs::read_to_string("config.toml").unwrap())
+        .await
+        .unwrap()
+}
+
+// Correct: sync code.
+fn sync_sleep() {
+    std::thread::sleep(Duration::from_millis(10));
+}
+
+// Correct: startup in a multi-thread `main` blocks only the main future.
+#[tokio::main]
+async fn main() {
+    let _config = std::fs::read_to_string("config.toml");
+    sync_sleep();
+}
+
+// Correct: a sync closure stored for later may run anywhere.
+async fn stores_a_closure() -> impl Fn() {
+    move || std::thread::sleep(Duration::from_millis(1))
+}
