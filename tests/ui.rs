@@ -296,3 +296,38 @@ fn conventions_checks_see_markers_and_negative_cases() {
     assert_eq!(markers(only_bad).len(), 2);
     assert_eq!(unmarked_fn_count(only_bad).unwrap(), 0);
 }
+
+/// The README's lint table, made from the registry.
+fn lint_table() -> String {
+    let mut table = String::from("| lint | level | catches |\n|---|---|---|\n");
+    for lint in LINTS {
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            lint.name,
+            lint.default_level.as_str(),
+            lint.summary.replace('|', "\\|")
+        ));
+    }
+    table
+}
+
+#[test]
+fn readme_lists_every_lint() {
+    const START: &str = "| lint | level | catches |";
+    const END: &str = "<!-- /lint-table -->";
+    let path = root().join("README.md");
+    let readme = fs::read_to_string(&path).expect("README.md is readable");
+    let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
+        panic!("README.md has no lint table (`{START}` .. `{END}`)");
+    };
+    let table = lint_table();
+    if &readme[start..end] == table {
+        return;
+    }
+    if blessing() {
+        let updated = format!("{}{}{}", &readme[..start], table, &readme[end..]);
+        fs::write(&path, updated).expect("README.md is writable");
+    } else {
+        panic!("the README's lint table is out of date; run `BLESS=1 cargo test --test ui`");
+    }
+}
