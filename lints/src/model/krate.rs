@@ -755,6 +755,24 @@ impl<'a> CrateModel<'a> {
         }
     }
 
+    /// The outermost `move` closure or async block between a use and the binding's context.
+    pub fn moved_into(&self, file: usize, binding: &Binding, u: &Use) -> Option<CtxId> {
+        let m = &self.files[file];
+        let mut ctx = u.ctx;
+        let mut outermost = None;
+        for _ in 0..256 {
+            if ctx == binding.ctx {
+                return outermost;
+            }
+            let c = &m.ctxs[ctx];
+            if c.is_move {
+                outermost = Some(ctx);
+            }
+            ctx = c.parent?;
+        }
+        None
+    }
+
     /// Whether a use moves a binding's value somewhere it may outlive its scope: returned,
     /// stored, moved into a call, a `move` closure or async block, or named in a macro.
     /// `by_ref_methods` are the receiver's methods that only borrow it.
@@ -765,11 +783,23 @@ impl<'a> CrateModel<'a> {
         u: &Use,
         by_ref_methods: &[&str],
     ) -> bool {
+        self.use_escapes_from(file, binding.ctx, u, by_ref_methods)
+    }
+
+    /// [`Self::use_escapes`], for a value that lives in context `home` (a binding's own context,
+    /// or the `move` block it was moved into).
+    pub fn use_escapes_from(
+        &self,
+        file: usize,
+        home: CtxId,
+        u: &Use,
+        by_ref_methods: &[&str],
+    ) -> bool {
         let m = &self.files[file];
-        let moved_into_closure = u.ctx != binding.ctx && {
+        let moved_into_closure = u.ctx != home && {
             let mut ctx = u.ctx;
             let mut moved = false;
-            while ctx != binding.ctx {
+            while ctx != home {
                 let c = &m.ctxs[ctx];
                 moved |= c.is_move;
                 match c.parent {

@@ -24,6 +24,7 @@ pub const WATCHED_CRATES: &[&str] = &[
     "once_cell",
     "lazy_static",
     "parking_lot",
+    "reqwest",
 ];
 
 /// Re-exports, longest prefix first: `(alias prefix, canonical prefix)`.

@@ -141,6 +141,8 @@ const LIB_TYPES: &[&str] = &[
     "futures_executor::LocalPool",
     "std::thread::Builder",
     "std::thread::Scope",
+    "reqwest::blocking::Client",
+    "reqwest::blocking::ClientBuilder",
     "std::process::Command",
     "std::io::Stdin",
     "std::sync::mpsc::Sender",
@@ -319,6 +321,10 @@ pub fn constructor(path: &str) -> Option<Ty> {
         "futures_executor::LocalPool::new" => Ty::lib("futures_executor::LocalPool"),
         "std::thread::Builder::new" => Ty::lib("std::thread::Builder"),
         "std::process::Command::new" => Ty::lib("std::process::Command"),
+        "reqwest::blocking::Client::new" => Ty::lib("reqwest::blocking::Client"),
+        "reqwest::blocking::Client::builder" | "reqwest::blocking::ClientBuilder::new" => {
+            Ty::lib("reqwest::blocking::ClientBuilder")
+        }
         "std::io::stdin" => Ty::lib("std::io::Stdin"),
         "std::sync::mpsc::channel" | "std::sync::mpsc::sync_channel" => {
             channel("std::sync::mpsc::Sender", "std::sync::mpsc::Receiver")
@@ -394,6 +400,10 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
             | "stdout" | "stderr",
         ) => Some(Ty::lib("std::process::Command")),
         ("std::io::Stdin", "lock") => Some(Ty::lib("std::io::Stdin")),
+        ("reqwest::blocking::ClientBuilder", "build") => Some(Ty::lib("reqwest::blocking::Client")),
+        ("reqwest::blocking::ClientBuilder", _) => {
+            Some(Ty::lib("reqwest::blocking::ClientBuilder"))
+        }
         ("std::thread::Builder", "spawn") => Some(Ty::lib("std::thread::JoinHandle")),
         ("std::thread::Builder", "name" | "stack_size" | "no_hooks") => {
             Some(Ty::lib("std::thread::Builder"))

@@ -1,7 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::krate::Driver;
-use crate::model::{Callee, Prov, UseKind};
+use crate::model::{Callee, CtxKind, Prov, UseKind};
 
 crate::declare_lint! {
     /// ## What it does
@@ -44,6 +44,8 @@ const RUNTIMES: &[&str] = &[
     "tokio::runtime::LocalRuntime",
     "actix_rt::Runtime",
     "actix_rt::SystemRunner",
+    // Owns a runtime on a thread of its own and waits for it when dropped.
+    "reqwest::blocking::Client",
 ];
 
 /// Runtime methods that borrow it.
@@ -56,7 +58,15 @@ const BY_REF: &[&str] = &[
     "metrics",
     "shutdown_timeout",
     "shutdown_background",
-];
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "request",
+    "execute",
+]; 
 
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
@@ -74,13 +84,34 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !RUNTIMES.iter().any(|r| ty.is(r)) {
                 continue;
             }
-            let Some(site) = cx.async_site(file, b.ctx) else {
+            // Where the runtime ends: its own context, or the `move` async block it is moved into
+            // (`tokio::spawn(async move { .. rt .. })` drops it when the task ends).
+            let mut home = b.ctx;
+            let moved: Vec<Option<usize>> =
+                b.uses.iter().map(|u| cx.cm.moved_into(file, b, u)).collect();
+            let targets: std::collections::HashSet<usize> = moved.iter().flatten().copied().collect();
+            let mut moved_into_async = None;
+            if let [only] = targets.iter().copied().collect::<Vec<_>>().as_slice() {
+                if matches!(m.ctxs[*only].kind, CtxKind::AsyncBlock | CtxKind::Closure { is_async: true }) {
+                    home = *only;
+                    moved_into_async = Some(*only);
+                } else {
+                    continue;
+                }
+            } else if !targets.is_empty() {
+                continue;
+            }
+            let Some(site) = cx.async_site(file, home) else {
                 continue;
             };
             if !site.maybe_tokio() {
                 continue;
             }
-            if b.uses.iter().any(|u| cx.cm.use_escapes(file, b, u, BY_REF)) {
+            let escapes = b.uses.iter().zip(&moved).any(|(u, into)| match into {
+                Some(_) => cx.cm.use_escapes_from(file, home, u, BY_REF),
+                None => cx.cm.use_escapes(file, b, u, BY_REF),
+            });
+            if escapes {
                 continue;
             }
             let method_use = |wanted: &str| {
@@ -128,28 +159,46 @@ pub fn check(cx: &mut LintCx<'_>) {
                     m.calls[call].range.clone(),
                     "the runtime is dropped here, inside async code",
                 ),
-                (None, None) => (
-                    b.scope_end.saturating_sub(1)..b.scope_end,
-                    "the runtime is dropped here, at the end of its scope, inside async code",
-                ),
+                (None, None) => match moved_into_async {
+                    Some(block) => {
+                        let end = m.ctxs[block].range.end;
+                        (
+                            end.saturating_sub(1)..end,
+                            "the runtime was moved into this async block and is dropped when it ends",
+                        )
+                    }
+                    None => (
+                        b.scope_end.saturating_sub(1)..b.scope_end,
+                        "the runtime is dropped here, at the end of its scope, inside async code",
+                    ),
+                },
             };
             let certainty = if site.direct() {
                 Certainty::Certain
             } else {
                 Certainty::Uncertain
             };
+            let reqwest = ty.is("reqwest::blocking::Client");
+            let what = if reqwest {
+                format!("blocking `reqwest` client `{}`", b.name)
+            } else {
+                format!("tokio runtime `{}`", b.name)
+            };
             let mut d = cx.diagnostic(
                 &LINT,
                 certainty,
-                format!("tokio runtime `{}` is dropped inside async code", b.name),
+                format!("{what} is dropped inside async code"),
                 Label::new(drop_range.clone(), drop_label),
             );
             d.secondary.push(Label::new(b.range.clone(), "the runtime is created here"));
-            cx.explain_site(&mut d, file, b.ctx, &site);
+            if reqwest {
+                d.notes.push("a `reqwest::blocking::Client` runs its own tokio runtime and shuts it down when dropped".into());
+            }
+            cx.explain_site(&mut d, file, home, &site);
             let early: Vec<usize> = m
                 .exits
                 .iter()
-                .filter(|e| e.ctx == b.ctx && e.offset > b.range.end && e.offset < drop_range.start)
+                .filter(|e| e.ctx == home && e.offset > b.range.end && e.offset < drop_range.start)
                 .map(|e| m.line_of(e.offset))
                 .collect();
             if !early.is_empty() {
@@ -160,10 +209,42 @@ pub fn check(cx: &mut LintCx<'_>) {
                 ));
             }
             d.notes.push("tokio panics with: Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context.".into());
-            d.help.push(format!(
-                "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
-                b.name
-            ));
+            d.help.push(if reqwest {
+                "use the async `reqwest::Client` in async code".to_string()
+            } else {
+                format!(
+                    "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
+                    b.name
+                )
+            });
+            cx.emit(file, d);
+        }
+
+        // `reqwest::blocking::get` builds a blocking client and drops it before it returns.
+        for (id, call) in m.calls.iter().enumerate() {
+            if cx.cm.target(file, id).external() != Some("reqwest::blocking::get") {
+                continue;
+            }
+            let Some(site) = cx.async_site(file, call.ctx) else {
+                continue;
+            };
+            let certainty = if site.direct() && !call.in_macro {
+                Certainty::Certain
+            } else {
+                Certainty::Uncertain
+            };
+            let mut d = cx.diagnostic(
+                &LINT,
+                certainty,
+                "`reqwest::blocking::get` called from async code",
+                Label::new(
+                    call.label_range.clone(),
+                    "this builds a blocking client, with a runtime of its own, and drops it here",
+                ),
+            );
+            cx.explain_site(&mut d, file, call.ctx, &site);
+            d.notes.push("tokio panics with: Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context.".into());
+            d.help.push("use the async `reqwest::get(..).await` in async code".into());
             cx.emit(file, d);
         }
     }
