@@ -321,7 +321,7 @@ fn readme_lists_every_lint() {
         panic!("README.md has no lint table (`{START}` .. `{END}`)");
     };
     let table = lint_table();
-    if &readme[start..end] == table {
+    if readme[start..end] == table {
         return;
     }
     if blessing() {
