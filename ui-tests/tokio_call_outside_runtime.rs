@@ -8,6 +8,10 @@ async fn work() {}
 fn main() {
     let rt = Runtime::new().unwrap();
     tokio::spawn(work()); //~ tokio_call_outside_runtime
+    install_metrics();
+    rt.block_on(async {
+        install_tracing();
+    });
     rt.block_on(work());
     worker_thread(rt.handle().clone());
     entered(&rt);
@@ -26,6 +30,16 @@ fn worker_thread(handle: Handle) {
     std::thread::spawn(|| {
         let _ = tokio::task::spawn_blocking(|| 1); //~ tokio_call_outside_runtime
     });
+}
+
+// Only called where no runtime is running: reported at warn level, with the chain.
+fn install_metrics() {
+    tokio::spawn(work()); //~ tokio_call_outside_runtime
+}
+
+// Correct: only called inside the runtime.
+fn install_tracing() {
+    tokio::spawn(work());
 }
 
 // Correct: after entering the runtime.

@@ -132,6 +132,8 @@ pub struct CrateModel<'a> {
     targets: Vec<Vec<Target>>,
     /// Per file, per fn: the witness of being reached from async code (sync fns only).
     reached: Vec<Vec<Option<Witness>>>,
+    /// Per file, per fn: a witness that every caller of the sync fn runs without a runtime.
+    runtime_less: Vec<Vec<Option<Witness>>>,
     /// Per file, per fn: the runtime its async body runs on, where every caller agrees.
     async_runtime: Vec<Vec<RuntimeInfo>>,
     /// Per file, per fn: the calls made in its sync body (not in closures that run elsewhere).
@@ -156,6 +158,7 @@ impl<'a> CrateModel<'a> {
             globs: HashMap::new(),
             targets: Vec::new(),
             reached: files.iter().map(|f| vec![None; f.fns.len()]).collect(),
+            runtime_less: files.iter().map(|f| vec![None; f.fns.len()]).collect(),
             async_runtime: files
                 .iter()
                 .map(|f| vec![RuntimeInfo::UNKNOWN; f.fns.len()])
@@ -220,6 +223,7 @@ impl<'a> CrateModel<'a> {
         }
         cm.solve_async_runtimes();
         cm.propagate_async_reach();
+        cm.propagate_runtime_less();
         cm
     }
 
@@ -986,6 +990,69 @@ impl<'a> CrateModel<'a> {
         }
     }
 
+    /// The witness that every caller of a sync fn runs without a runtime context.
+    pub fn runtime_less(&self, f: FnRef) -> Option<Witness> {
+        self.runtime_less[f.0][f.1]
+    }
+
+    /// Marks sync fns all of whose callers run without a runtime (in `main`, a plain test, a
+    /// thread closure, or another such fn, with no `enter()` guard and outside `block_on`).
+    fn propagate_runtime_less(&mut self) {
+        let candidates: Vec<FnRef> = self
+            .files
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, f)| (0..f.fns.len()).map(move |id| (fi, id)))
+            .filter(|&f| {
+                let d = self.fn_def(f);
+                self.is_plain_sync(f)
+                    && !(d.is_pub && self.krate.kind == CrateKind::Lib)
+                    && !self.callers(f).is_empty()
+                    && self.reached_from_async(f).is_none()
+            })
+            .collect();
+        for _ in 0..16 {
+            let mut changed = false;
+            for &f in &candidates {
+                if self.runtime_less[f.0][f.1].is_some() {
+                    continue;
+                }
+                let mut witness = None;
+                let all = self.callers(f).iter().all(|&(cf, call)| {
+                    let c = &self.files[cf].calls[call];
+                    if c.in_macro
+                        || self.entered_at(cf, c.ctx, c.range.start)
+                        || self.inside_block_on(cf, call)
+                    {
+                        return false;
+                    }
+                    let via = match self.exec(cf, c.ctx) {
+                        Exec::Sync {
+                            root: Some(root), ..
+                        } if root.is_runtime_less() => None,
+                        Exec::Sync {
+                            fn_ref: Some(g),
+                            root: None,
+                        } if self.runtime_less[g.0][g.1].is_some() => Some(g),
+                        _ => return false,
+                    };
+                    witness.get_or_insert(Witness {
+                        call: (cf, call),
+                        via,
+                    });
+                    true
+                });
+                if all {
+                    self.runtime_less[f.0][f.1] = witness;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
     /// A sync fn that is not a program or test root (those have their own threads).
     fn is_plain_sync(&self, f: FnRef) -> bool {
         let d = self.fn_def(f);
@@ -995,10 +1062,19 @@ impl<'a> CrateModel<'a> {
     /// Notes that name the chain from async code to a sync fn, innermost first:
     /// `` `load` is called from async fn `serve` (src/server.rs:40) ``.
     pub fn chain_notes(&self, f: FnRef) -> Vec<String> {
+        self.witness_notes(f, &self.reached)
+    }
+
+    /// Notes that name the chain from a place without a runtime to a sync fn.
+    pub fn runtime_less_notes(&self, f: FnRef) -> Vec<String> {
+        self.witness_notes(f, &self.runtime_less)
+    }
+
+    fn witness_notes(&self, f: FnRef, table: &[Vec<Option<Witness>>]) -> Vec<String> {
         let mut notes = Vec::new();
         let mut current = f;
         let mut seen = HashSet::new();
-        while let Some(w) = self.reached_from_async(current) {
+        while let Some(w) = table[current.0][current.1] {
             if !seen.insert(current) || notes.len() > 8 {
                 break;
             }

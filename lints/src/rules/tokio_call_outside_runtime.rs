@@ -76,19 +76,22 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !NEEDS_RUNTIME.contains(&path) {
                 continue;
             }
-            let Exec::Sync {
-                root: Some(root), ..
-            } = cx.cm.exec(file, call.ctx)
-            else {
-                continue;
+            // A runtime-less place, or a sync fn that only such places call.
+            let (root, via) = match cx.cm.exec(file, call.ctx) {
+                Exec::Sync {
+                    root: Some(root), ..
+                } if root.is_runtime_less() => (root, None),
+                Exec::Sync {
+                    fn_ref: Some(f),
+                    root: None,
+                } if cx.cm.runtime_less(f).is_some() => (SyncRoot::Main, Some(f)),
+                _ => continue,
             };
-            if !root.is_runtime_less()
-                || cx.cm.entered_at(file, call.ctx, call.range.start)
-                || cx.cm.inside_block_on(file, id)
+            if cx.cm.entered_at(file, call.ctx, call.range.start) || cx.cm.inside_block_on(file, id)
             {
                 continue;
             }
-            let certainty = if call.in_macro {
+            let certainty = if call.in_macro || via.is_some() {
                 Certainty::Uncertain
             } else {
                 Certainty::Certain
@@ -109,8 +112,17 @@ pub fn check(cx: &mut LintCx<'_>) {
                 SyncRoot::Test => "a plain `#[test]` runs without a runtime",
                 _ => "this closure runs on a new thread, outside any runtime",
             };
-            let root_ctx = innermost_root_ctx(cx, file, call.ctx);
-            d.secondary.push(Label::new(m.ctxs[root_ctx].head.clone(), where_label));
+            match via {
+                None => {
+                    let root_ctx = innermost_root_ctx(cx, file, call.ctx);
+                    d.secondary
+                        .push(Label::new(m.ctxs[root_ctx].head.clone(), where_label));
+                }
+                Some(f) => {
+                    d.notes.extend(cx.cm.runtime_less_notes(f));
+                    d.notes.push("none of these callers has entered a runtime".into());
+                }
+            }
             d.notes.push("tokio panics with: there is no reactor running, must be called from the context of a Tokio 1.x runtime".into());
             let runtimes =
                 cx.bindings_of_type(file, call.ctx, call.range.start, "tokio::runtime::Runtime");
@@ -134,6 +146,9 @@ pub fn check(cx: &mut LintCx<'_>) {
                     }
                     d.help.push(format!("or enter the runtime first: `let _guard = {rt_name}.enter();`, or run this inside `{rt_name}.block_on(async {{ .. }})`"));
                 }
+                _ if via.is_some() => d.help.push(
+                    "enter a runtime before calling this fn (`let _guard = rt.enter();`), or call it inside `rt.block_on(async { .. })`".into(),
+                ),
                 _ => d.help.push(match root {
                     SyncRoot::Main => "make `main` async with `#[tokio::main]`, or build a runtime and run this inside `rt.block_on(async { .. })`".into(),
                     SyncRoot::Test => "use `#[tokio::test]` on an async test fn, or build a runtime and run this inside `rt.block_on(async { .. })`".into(),
