@@ -369,3 +369,6 @@ impl FileModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
