@@ -316,7 +316,9 @@ pub fn constructor(path: &str) -> Option<Ty> {
             time: true,
             io: true,
         },
-        "async_executor::Executor::new" => Ty::lib("async_executor::Executor"),
+        "async_executor::Executor::new" | "async_executor::Executor::default" => {
+            Ty::lib("async_executor::Executor")
+        }
         "async_executor::LocalExecutor::new" => Ty::lib("async_executor::LocalExecutor"),
         "futures_executor::LocalPool::new" => Ty::lib("futures_executor::LocalPool"),
         "std::thread::Builder::new" => Ty::lib("std::thread::Builder"),

@@ -32,6 +32,8 @@ rules! {
     async_closure_in_blocking_spawn,
     runtime_builder_missing_driver,
     runtime_per_call,
+    task_cancelled_on_drop,
+    executor_never_driven,
     detached_spawn,
 }
 
