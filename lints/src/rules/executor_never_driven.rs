@@ -75,10 +75,9 @@ pub fn check(cx: &mut LintCx<'_>) {
             let driven = b.uses.iter().any(|u| {
                 u.kind == UseKind::Awaited || method(u).is_some_and(|n| drives.contains(&n))
             });
-            let by_ref: Vec<&str> = spawns.iter().copied().collect();
             // Handed on (to a thread, a fn, a struct): it may be driven there.
             let escapes = b.uses.iter().any(|u| {
-                cx.cm.use_escapes(file, b, u, &by_ref) || matches!(u.kind, UseKind::Arg(_))
+                cx.cm.use_escapes(file, b, u, spawns) || matches!(u.kind, UseKind::Arg(_))
             });
             let in_macro = m.macros.iter().any(|s| s.range.start > b.range.end && s.range.start < b.scope_end);
             if !spawned || driven || escapes || in_macro {
