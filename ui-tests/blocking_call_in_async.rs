@@ -20,11 +20,9 @@ async fn run_tool() {
     println!("{out:?}");
 }
 
-#[tokio::test]
-async fn waits_for_a_thread() {
+async fn waits_for_a_thread() -> u32 {
     let worker = std::thread::spawn(|| 1);
-    let value = worker.join().unwrap(); //~ blocking_call_in_async
-    assert_eq!(value, 1);
+    worker.join().unwrap() //~ blocking_call_in_async
 }
 
 async fn read_answer() -> String {
@@ -60,4 +58,18 @@ async fn main() {
 // Correct: a sync closure stored for later may run anywhere.
 async fn stores_a_closure() -> impl Fn() {
     move || std::thread::sleep(Duration::from_millis(1))
+}
+
+// Correct: tests block on purpose.
+#[tokio::test]
+async fn writes_a_fixture() {
+    std::fs::write("fixture.txt", "data").unwrap();
+    std::thread::sleep(Duration::from_millis(10));
+}
+
+#[cfg(test)]
+mod tests {
+    async fn helper() {
+        std::fs::remove_file("fixture.txt").ok();
+    }
 }

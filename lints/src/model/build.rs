@@ -106,6 +106,8 @@ struct Builder<'a> {
     depth: usize,
     /// Walking items of a macro that may rewrite them: what is found is uncertain.
     in_item_macro: bool,
+    /// Inside test code (`#[cfg(test)]`, a `tests` module, a test target).
+    in_test: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -116,6 +118,8 @@ impl<'a> Builder<'a> {
             .map(|d| (d.name.replace('-', "_"), d.package.replace('-', "_")))
             .collect();
         let module = module_path_string(&m.module_path);
+        let in_test = krate.kind == CrateKind::Test
+            || m.module_path.iter().any(|s| s == "tests" || s == "test");
         Builder {
             krate,
             source,
@@ -132,6 +136,7 @@ impl<'a> Builder<'a> {
             block_end: source.len(),
             depth: 0,
             in_item_macro: false,
+            in_test,
         }
     }
 
@@ -199,6 +204,7 @@ impl<'a> Builder<'a> {
     fn file(&mut self, file: &syn::File) {
         let whole = 0..self.source.len();
         self.ctx = self.new_ctx(CtxKind::Item, None, whole.clone(), whole);
+        self.in_test |= file.attrs.iter().any(is_cfg_test);
         let module = self.prefix().to_string();
         self.scopes.push(ScopeKind::Module, Some(module));
         self.items(&file.items, true);
@@ -455,6 +461,9 @@ impl<'a> Builder<'a> {
                 range: self.range(m),
             }),
             Some((_, items)) => {
+                let saved_test = self.in_test;
+                self.in_test |=
+                    name == "tests" || name == "test" || m.attrs.iter().any(is_cfg_test);
                 let module = format!("{}::{}", self.prefix(), name);
                 self.inline_mods.push((name, path_attr));
                 self.item_prefix.push(module.clone());
@@ -463,6 +472,7 @@ impl<'a> Builder<'a> {
                 self.scopes.pop();
                 self.item_prefix.pop();
                 self.inline_mods.pop();
+                self.in_test = saved_test;
             }
         }
     }
@@ -550,6 +560,9 @@ impl<'a> Builder<'a> {
             has_self: sig.receiver().is_some(),
             is_test: entry.is_none() && has_test_attr(attrs),
             should_panic: attrs.iter().any(|a| a.path().is_ident("should_panic")),
+            in_test: self.in_test
+                || has_test_attr(attrs)
+                || entry.as_ref().is_some_and(|e| e.is_test),
             entry,
             is_main,
             line: self.m.line_of(name_range.start),
@@ -1698,6 +1711,23 @@ fn attr_metas(attr: &syn::Attribute) -> Vec<syn::Meta> {
         };
     }
     vec![attr.meta.clone()]
+}
+
+/// `#[cfg(test)]`, also inside `all(..)`/`any(..)`.
+fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg")
+        && attr
+            .meta
+            .require_list()
+            .is_ok_and(|list| list.tokens.clone().into_iter().any(|t| mentions_test(&t)))
+}
+
+fn mentions_test(token: &proc_macro2::TokenTree) -> bool {
+    match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "test",
+        proc_macro2::TokenTree::Group(g) => g.stream().into_iter().any(|t| mentions_test(&t)),
+        _ => false,
+    }
 }
 
 fn has_test_attr(attrs: &[syn::Attribute]) -> bool {

@@ -134,6 +134,9 @@ pub struct FnDef {
     pub is_test: bool,
     /// `#[should_panic]`: the fn is meant to panic.
     pub should_panic: bool,
+    /// Test code: a test fn, or a fn in a `#[cfg(test)]` module, a module named `tests`, or a
+    /// test target.
+    pub in_test: bool,
     /// The program's `fn main` (crate root of a binary, no entry attribute).
     pub is_main: bool,
     pub name_range: Range<usize>,

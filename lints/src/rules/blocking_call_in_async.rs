@@ -40,7 +40,8 @@ crate::declare_lint! {
     /// ## Known problems
     /// Only calls made directly in async code are reported, not those in sync helpers. The body
     /// of a multi-thread `#[tokio::main]` fn is not checked: blocking there stalls only the main
-    /// future, not the worker threads.
+    /// future, not the worker threads. Test code (test fns, `#[cfg(test)]` and `tests` modules,
+    /// test targets) is not checked: tests block on purpose.
     pub static LINT = {
         name: "blocking_call_in_async",
         level: Warn,
@@ -103,7 +104,10 @@ pub fn check(cx: &mut LintCx<'_>) {
                 && c.fn_id
                     .and_then(|f| m.fns[f].entry.as_ref())
                     .is_some_and(|e| !e.is_test);
-            if in_multi_thread_main {
+            // Tests block on purpose (a file written, a short sleep while a thread works).
+            let in_test = c.fn_id.is_some_and(|f| m.fns[f].in_test)
+                || m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
+            if in_multi_thread_main || in_test {
                 continue;
             }
             let certainty = if call.in_macro {
