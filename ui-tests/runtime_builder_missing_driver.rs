@@ -66,3 +66,15 @@ fn configured_in_steps() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     });
 }
+
+// Not known: the future is wrapped by other code (here, to run on another runtime) first.
+fn wrapped(other: &tokio::runtime::Handle) {
+    let rt = Builder::new_current_thread().build().unwrap();
+    rt.block_on(enter_other(other, async {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }));
+}
+
+async fn enter_other<F: std::future::Future>(_handle: &tokio::runtime::Handle, f: F) -> F::Output {
+    f.await
+}

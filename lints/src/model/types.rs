@@ -359,7 +359,7 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
         ("tokio::runtime::Builder", _) => {
             match method {
                 "enable_all" => (time, io) = (true, true),
-                "enable_time" => time = true,
+                "enable_time" | "enable_alt_timer" => time = true,
                 "enable_io" => io = true,
                 _ => {}
             }

@@ -1,5 +1,6 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
+use crate::model::krate::Exec;
 use crate::model::{Callee, Prov, Ty};
 
 crate::declare_lint! {
@@ -63,7 +64,7 @@ fn needs_io(path: &str) -> bool {
 
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
-        for call in &m.calls {
+        for (id, call) in m.calls.iter().enumerate() {
             let Callee::Method { name, receiver } = &call.callee else {
                 continue;
             };
@@ -92,10 +93,20 @@ pub fn check(cx: &mut LintCx<'_>) {
             if time && io {
                 continue;
             }
-            // Calls written in the future passed to it.
+            // Calls written in the future passed to it: directly in the argument, or in an async
+            // block that is the argument (not in a future wrapped by other code first).
             let Some(future) = call.args.first() else { continue };
+            let runs_here = |c: &crate::model::Call| {
+                if c.inside_arg_of == Some(id) {
+                    return true;
+                }
+                match cx.cm.exec(file, c.ctx) {
+                    Exec::Async { boundary, .. } => m.ctxs[boundary].arg_of == Some((id, 0)),
+                    _ => false,
+                }
+            };
             let missing = m.calls.iter().enumerate().find_map(|(inner, c)| {
-                if c.range.start < future.start || c.range.end > future.end {
+                if c.range.start < future.start || c.range.end > future.end || !runs_here(c) {
                     return None;
                 }
                 let path = cx.cm.target(file, inner).external()?;

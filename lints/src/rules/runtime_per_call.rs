@@ -29,7 +29,7 @@ crate::declare_lint! {
     ///
     /// ## Known problems
     /// A loop that runs once, or a runtime built per iteration on purpose (each with its own
-    /// settings), is reported too.
+    /// settings), is reported too. Test code is not checked.
     pub static LINT = {
         name: "runtime_per_call",
         level: Warn,
@@ -40,7 +40,9 @@ crate::declare_lint! {
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         for (id, call) in m.calls.iter().enumerate() {
-            if !call.in_loop || call.in_macro {
+            // Tests build a runtime per iteration on purpose (to shake out races).
+            let in_test = m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
+            if !call.in_loop || call.in_macro || in_test {
                 continue;
             }
             let target = cx.cm.target(file, id);
