@@ -51,3 +51,19 @@ fn returned() -> JoinSet<()> {
 fn kept(tasks: &mut Vec<smol::Task<()>>) {
     tasks.push(smol::spawn(flush_cache()));
 }
+
+// Correct: aborted on purpose.
+async fn aborted_on_purpose() {
+    let mut set = JoinSet::new();
+    set.spawn(flush_cache());
+    drop(set);
+}
+
+// Not known: an accept loop that may never end.
+async fn accept_loop(listener: tokio::net::TcpListener) {
+    let mut set = JoinSet::new();
+    loop {
+        let (_socket, _) = listener.accept().await.unwrap();
+        set.spawn(flush_cache());
+    }
+}
