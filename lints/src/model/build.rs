@@ -1489,8 +1489,7 @@ impl<'a> Builder<'a> {
                 std::mem::take(&mut self.loop_depth),
             )
         });
-        let mut found_await = false;
-        self.scan_tokens(&tokens, &mut found_await, 0);
+        self.scan_tokens(&tokens, 0);
         if let Some(saved) = saved {
             self.leave_body_ctx(saved);
         }
@@ -1502,12 +1501,7 @@ impl<'a> Builder<'a> {
         });
     }
 
-    fn scan_tokens(
-        &mut self,
-        tokens: &[proc_macro2::TokenTree],
-        has_await: &mut bool,
-        depth: usize,
-    ) {
+    fn scan_tokens(&mut self, tokens: &[proc_macro2::TokenTree], depth: usize) {
         use proc_macro2::{Delimiter, TokenTree as T};
         if depth > 64 {
             return;
@@ -1517,20 +1511,19 @@ impl<'a> Builder<'a> {
             match &tokens[i] {
                 T::Group(g) => {
                     let inner: Vec<T> = g.stream().into_iter().collect();
-                    self.scan_tokens(&inner, has_await, depth + 1);
+                    self.scan_tokens(&inner, depth + 1);
                 }
                 T::Ident(ident) => {
                     let after_dot =
                         i > 0 && matches!(&tokens[i - 1], T::Punct(p) if p.as_char() == '.');
                     if after_dot && ident == "await" {
-                        *has_await = true;
                         i += 1;
                         continue;
                     }
                     // Longest `a::b::c` path starting here.
                     let mut segments = vec![ident.to_string()];
                     let mut j = i + 1;
-                    while j + 2 < tokens.len() + 1 {
+                    while j + 2 <= tokens.len() {
                         match (&tokens.get(j), &tokens.get(j + 1), &tokens.get(j + 2)) {
                             (Some(T::Punct(a)), Some(T::Punct(b)), Some(T::Ident(next)))
                                 if a.as_char() == ':' && b.as_char() == ':' =>
