@@ -43,6 +43,18 @@ async fn calls_a_tokio_main_fn() -> u32 {
     load_settings() //~ nested_runtime_block_on
 }
 
+// A closure called where it is written runs in the async fn.
+async fn through_a_local_closure() -> u32 {
+    let load = || Handle::current().block_on(fetch()); //~ nested_runtime_block_on
+    load()
+}
+
+// Correct: a closure handed to a blocking thread.
+async fn closure_for_a_thread() {
+    let load = || Runtime::new().unwrap().block_on(fetch());
+    std::thread::spawn(load);
+}
+
 // Correct: a runtime driven from a plain `fn main`.
 fn main() {
     let rt = Runtime::new().unwrap();

@@ -196,6 +196,7 @@ impl<'a> Builder<'a> {
             called_in_place: false,
             awaited_in_place: false,
             is_move: false,
+            bound_to: None,
             in_loop: self.loop_depth > 0,
         });
         self.m.ctxs.len() - 1
@@ -1269,7 +1270,20 @@ impl<'a> Builder<'a> {
         });
         self.m.calls[id].used_as = self.used_as(id, parent);
         match func {
-            syn::Expr::Path(_) => {}
+            syn::Expr::Path(_) => {
+                if let Res::Local(b) = &self.m.calls[id].callee_res() {
+                    let range = self.erange(func);
+                    let ctx = self.ctx;
+                    if let Some(binding) = self.m.bindings.get_mut(*b) {
+                        binding.uses.push(Use {
+                            range,
+                            ctx,
+                            kind: UseKind::Called(id),
+                            by_ref: true,
+                        });
+                    }
+                }
+            }
             syn::Expr::Closure(closure) => {
                 self.closure(func, closure, Parent::Other);
                 if let Some(ctx) = self.m.ctxs.len().checked_sub(1) {
@@ -1369,6 +1383,9 @@ impl<'a> Builder<'a> {
             _ => None,
         };
         c.awaited_in_place = parent == Parent::Await;
+        if let Parent::Bind(b) = parent {
+            c.bound_to = Some(b);
+        }
         let saved_ctx = std::mem::replace(&mut self.ctx, ctx);
         let saved_arg = self.arg_of.take();
         let saved_loop = std::mem::take(&mut self.loop_depth);

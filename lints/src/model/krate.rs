@@ -657,6 +657,18 @@ impl<'a> CrateModel<'a> {
             return ClosureRole::Inherit;
         }
         let Some((call, idx)) = c.arg_of else {
+            // `let f = || ..; f();`: a closure called only where it is defined runs there.
+            if let Some(b) = c.bound_to {
+                let binding = &self.files[file].bindings[b];
+                let only_called_here = !binding.uses.is_empty()
+                    && binding
+                        .uses
+                        .iter()
+                        .all(|u| matches!(u.kind, UseKind::Called(_)) && u.ctx == binding.ctx);
+                if only_called_here {
+                    return ClosureRole::Inherit;
+                }
+            }
             return ClosureRole::Unknown;
         };
         if idx == usize::MAX {
@@ -824,7 +836,7 @@ impl<'a> CrateModel<'a> {
                 Callee::Method { name, .. } => !by_ref_methods.contains(&name.as_str()),
                 Callee::Path { .. } => true,
             },
-            UseKind::Awaited | UseKind::Other => false,
+            UseKind::Awaited | UseKind::Other | UseKind::Called(_) => false,
         }
     }
 

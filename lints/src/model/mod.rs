@@ -89,6 +89,8 @@ pub struct Ctx {
     pub awaited_in_place: bool,
     /// A `move` closure or `async move` block: captured bindings are moved into it.
     pub is_move: bool,
+    /// The binding the closure or block is stored in (`let f = || ..;`).
+    pub bound_to: Option<BindingId>,
     /// Inside a loop of the enclosing context.
     pub in_loop: bool,
 }
@@ -159,6 +161,16 @@ pub enum Res {
     Globs(Vec<String>),
     Local(BindingId),
     Unresolved,
+}
+
+impl Call {
+    /// The resolution of a path call's callee.
+    pub fn callee_res(&self) -> Res {
+        match &self.callee {
+            Callee::Path { res, .. } => res.clone(),
+            Callee::Method { .. } => Res::Unresolved,
+        }
+    }
 }
 
 impl Res {
@@ -252,6 +264,8 @@ pub struct Use {
 pub enum UseKind {
     /// `x.method(..)`: the call.
     Receiver(CallId),
+    /// `x(..)`: the binding (a closure) is called.
+    Called(CallId),
     /// An argument of a call.
     Arg(CallId),
     Awaited,
