@@ -4,6 +4,7 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod pricing;
+pub mod report;
 pub mod store;
 
 #[derive(Clone, Debug, PartialEq)]
