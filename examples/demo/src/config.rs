@@ -5,6 +5,8 @@ pub struct Config {
     pub queue_depth: usize,
     pub metrics_interval: Duration,
     pub settings_url: String,
+    pub fulfilment_url: String,
+    pub snapshot_interval: Duration,
 }
 
 impl Config {
@@ -15,10 +17,14 @@ impl Config {
             .unwrap_or(1024);
         let settings_url = std::env::var("ORDERFLOW_SETTINGS_URL")
             .unwrap_or_else(|_| "http://settings.internal".to_string());
+        let fulfilment_url = std::env::var("ORDERFLOW_FULFILMENT_URL")
+            .unwrap_or_else(|_| "http://fulfilment.internal".to_string());
         Config {
             queue_depth,
             metrics_interval: Duration::from_secs(10),
             settings_url,
+            fulfilment_url,
+            snapshot_interval: Duration::from_secs(60),
         }
     }
 }
@@ -32,3 +38,4 @@ pub async fn load_feature_flags(settings_url: &str) -> Vec<String> {
     tokio::time::sleep(Duration::from_millis(5)).await;
     vec![format!("{settings_url}/flags/fast-path")]
 }
+

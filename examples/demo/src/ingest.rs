@@ -1,11 +1,17 @@
+use crate::notify::Fulfilment;
 use crate::store::Store;
 use crate::{config, metrics, pricing, Order};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Prices and stores orders until the channel closes; returns how many were stored.
-pub async fn run(mut orders: mpsc::Receiver<Order>, store: Arc<Store>, settings_url: String) -> usize {
+/// Prices, stores and announces orders until the channel closes; returns how many were stored.
+pub async fn run(
+    mut orders: mpsc::Receiver<Order>,
+    store: Arc<Store>,
+    fulfilment: Arc<Fulfilment>,
+    settings_url: String,
+) -> usize {
     let flags = config::load_feature_flags(&settings_url);
     let fast_path = flags.iter().any(|flag| flag.ends_with("/fast-path"));
 
@@ -17,7 +23,10 @@ pub async fn run(mut orders: mpsc::Receiver<Order>, store: Arc<Store>, settings_
         } else {
             pricing::to_usd_cents(&order.currency, order.amount_cents).await
         };
-        store.insert(order).await;
+        store.insert(order.clone()).await;
+        if let Err(err) = fulfilment.order_stored(&order).await {
+            eprintln!("order {} not announced: {err}", order.id);
+        }
         stored += 1;
     }
     store.flush().await;

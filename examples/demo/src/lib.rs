@@ -2,7 +2,9 @@
 
 pub mod config;
 pub mod ingest;
+pub mod maintenance;
 pub mod metrics;
+pub mod notify;
 pub mod pricing;
 pub mod report;
 pub mod store;

@@ -1,19 +1,30 @@
 use orderflow::config::Config;
+use orderflow::notify::Fulfilment;
 use orderflow::store::Store;
-use orderflow::{ingest, metrics, Order};
+use orderflow::{ingest, maintenance, metrics, Order};
+use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::mpsc;
+
+const SNAPSHOT: &str = "orders.snapshot";
 
 #[tokio::main]
 async fn main() {
     let config = Config::from_env();
     let store = Arc::new(Store::new());
+    let fulfilment = Arc::new(Fulfilment::new(config.fulfilment_url.clone()));
     let (orders, queue) = mpsc::channel(config.queue_depth);
 
     tokio::spawn(metrics::report_every(config.metrics_interval));
+    tokio::spawn(maintenance::snapshot_every(
+        Arc::clone(&store),
+        SNAPSHOT.into(),
+        config.snapshot_interval,
+    ));
     let ingest = tokio::spawn(ingest::run(
         queue,
         Arc::clone(&store),
+        fulfilment,
         config.settings_url.clone(),
     ));
 
@@ -30,5 +41,9 @@ async fn main() {
 
     let stored = ingest.await.expect("ingest task panicked");
     println!("stored {stored} orders");
+    maintenance::archive_in_background(Arc::clone(&store), 10_000).await;
+    if let Err(err) = maintenance::final_snapshot(&store, Path::new(SNAPSHOT)).await {
+        eprintln!("final snapshot failed: {err}");
+    }
     tokio::spawn(metrics::push_final());
 }
