@@ -39,3 +39,26 @@ pub async fn load_feature_flags(settings_url: &str) -> Vec<String> {
     vec![format!("{settings_url}/flags/fast-path")]
 }
 
+/// The enabled feature flags of each region, for the admin tools.
+pub fn feature_flags_by_region(settings_urls: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut by_region = Vec::with_capacity(settings_urls.len());
+    for url in settings_urls {
+        by_region.push((url.clone(), load_feature_flags(url)));
+    }
+    by_region
+}
+
+/// Whether the settings service accepts connections.
+pub async fn settings_reachable(settings_url: &str) -> bool {
+    let authority = settings_url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let address = if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    tokio::net::TcpStream::connect(address).await.is_ok()
+}

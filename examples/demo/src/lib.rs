@@ -1,6 +1,7 @@
 //! Order ingestion: orders arrive on a channel, are priced in US cents, stored, and counted.
 
 pub mod config;
+pub mod embed;
 pub mod ingest;
 pub mod maintenance;
 pub mod metrics;
