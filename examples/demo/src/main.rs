@@ -15,12 +15,7 @@ async fn main() {
     let fulfilment = Arc::new(Fulfilment::new(config.fulfilment_url.clone()));
     let (orders, queue) = mpsc::channel(config.queue_depth);
 
-    tokio::spawn(metrics::report_every(config.metrics_interval));
-    tokio::spawn(maintenance::snapshot_every(
-        Arc::clone(&store),
-        SNAPSHOT.into(),
-        config.snapshot_interval,
-    ));
+    maintenance::start_periodic_jobs(Arc::clone(&store), SNAPSHOT.into(), &config);
     let ingest = tokio::spawn(ingest::run(
         queue,
         Arc::clone(&store),

@@ -1,9 +1,20 @@
 //! Background upkeep: snapshots for a fast restart, and archiving of old orders.
 
+use crate::config::Config;
+use crate::metrics;
 use crate::store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::task::JoinSet;
+
+/// Starts the jobs that run for as long as the service does: the metrics report and the
+/// snapshots.
+pub fn start_periodic_jobs(store: Arc<Store>, snapshot: PathBuf, config: &Config) {
+    let mut jobs = JoinSet::new();
+    jobs.spawn(metrics::report_every(config.metrics_interval));
+    jobs.spawn(snapshot_every(store, snapshot, config.snapshot_interval));
+}
 
 /// Writes a snapshot of the store every `interval`. The file is written on the blocking
 /// pool, so the runtime's threads go on serving orders meanwhile.

@@ -52,3 +52,21 @@ pub fn to_usd_cents_blocking(currency: &str, amount_cents: i64) -> i64 {
         .expect("pricing runtime");
     runtime.block_on(to_usd_cents_awaited(currency, amount_cents))
 }
+
+/// Fetches the rates of `currencies` concurrently.
+pub async fn fetch_rates(currencies: &[&str]) -> RateCache {
+    let mut fetches = tokio::task::JoinSet::new();
+    for currency in currencies {
+        let currency = currency.to_string();
+        fetches.spawn(async move {
+            let rate = fetch_rate(&currency).await;
+            (currency, rate)
+        });
+    }
+    let mut cache = RateCache::default();
+    while let Some(fetched) = fetches.join_next().await {
+        let (currency, rate) = fetched.expect("rate fetch panicked");
+        cache.rates.insert(currency, rate);
+    }
+    cache
+}

@@ -23,6 +23,14 @@ pub fn parse_orders(text: &str) -> Vec<Order> {
         .collect()
 }
 
+fn by_customer(orders: Vec<Order>) -> BTreeMap<u64, Vec<Order>> {
+    let mut by_customer: BTreeMap<u64, Vec<Order>> = BTreeMap::new();
+    for order in orders {
+        by_customer.entry(order.customer).or_default().push(order);
+    }
+    by_customer
+}
+
 /// Running totals, shared by the tasks of one report.
 type Totals = Rc<RefCell<BTreeMap<u64, i64>>>;
 
@@ -36,15 +44,11 @@ async fn add_customer(totals: Totals, customer: u64, orders: Vec<Order>) {
 /// Totals per customer. One task per customer prices its orders; the tasks share the
 /// totals, which are not `Send`, so they run on a `LocalSet`.
 pub async fn totals_by_customer(orders: Vec<Order>) -> BTreeMap<u64, i64> {
-    let mut by_customer: BTreeMap<u64, Vec<Order>> = BTreeMap::new();
-    for order in orders {
-        by_customer.entry(order.customer).or_default().push(order);
-    }
     let totals = Totals::default();
     let local = LocalSet::new();
     local
         .run_until(async {
-            let tasks: Vec<_> = by_customer
+            let tasks: Vec<_> = by_customer(orders)
                 .into_iter()
                 .map(|(customer, orders)| spawn_local(add_customer(Rc::clone(&totals), customer, orders)))
                 .collect();
@@ -54,6 +58,21 @@ pub async fn totals_by_customer(orders: Vec<Order>) -> BTreeMap<u64, i64> {
         })
         .await;
     totals.take()
+}
+
+/// Prints each customer's total as soon as it is known, then the sum of all, for the
+/// operators' console.
+pub async fn print_totals(orders: Vec<Order>) {
+    let totals = Totals::default();
+    let local = LocalSet::new();
+    for (customer, orders) in by_customer(orders) {
+        let totals = Rc::clone(&totals);
+        local.spawn_local(async move {
+            add_customer(Rc::clone(&totals), customer, orders).await;
+            println!("customer {customer}: {} cents", totals.borrow()[&customer]);
+        });
+    }
+    println!("all customers: {} cents", totals.borrow().values().sum::<i64>());
 }
 
 /// The `n` customers who spent the most, largest first.
