@@ -1,6 +1,6 @@
 //! End-to-end tests of the built binary: invocation forms, discovery, formats, exit codes.
 
-use appstract_lints::LINTS;
+use appstract_lints::{Level, LINTS};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -698,6 +698,84 @@ fn demo_shows_findings() {
     let from_root = run(Path::new(env!("CARGO_MANIFEST_DIR")), &["examples/demo"]);
     assert_eq!(from_root.code, 1);
     assert!(from_root.stderr.contains(" --> examples/demo/src/"));
+}
+
+/// `(path, lint)` of each finding in `--message-format short` output, in order.
+fn short_findings(stderr: &str) -> Vec<(&str, &str)> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let (path, rest) = line.split_once(':')?;
+            let lint = rest.split_once('[')?.1.split_once(']')?.0;
+            Some((path, lint))
+        })
+        .collect()
+}
+
+#[test]
+fn demo_shows_every_lint_that_is_on_by_default() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(root, &["--message-format", "short", "examples/demo"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let shown: Vec<&str> = short_findings(&out.stderr)
+        .into_iter()
+        .map(|(_, lint)| lint)
+        .collect();
+    let missing: Vec<&str> = LINTS
+        .iter()
+        .filter(|lint| lint.default_level != Level::Allow)
+        .map(|lint| lint.name)
+        .filter(|name| !shown.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "examples/demo shows no finding of {missing:?}:\n{}",
+        out.stderr
+    );
+}
+
+/// The demo's README lists each finding, as `| `path`, `fn` | `lint` | ..`, in the order of
+/// the output.
+#[test]
+fn demo_readme_lists_the_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("examples/demo/README.md")).expect("README");
+    let listed: Vec<(&str, &str)> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let mut cells = line.trim_start_matches('|').split(" | ");
+            let path = cells.next().and_then(|cell| cell.split('`').nth(1));
+            let lint = cells.next().map(|cell| cell.trim_matches('`'));
+            (path.expect("a path"), lint.expect("a lint"))
+        })
+        .collect();
+    let out = run(&root.join("examples/demo"), &["--message-format", "short"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        listed,
+        short_findings(&out.stderr),
+        "examples/demo/README.md's table is not what the tool reports:\n{}",
+        out.stderr
+    );
+}
+
+/// The repository's README quotes a finding on the demo; the quote stays exact.
+#[test]
+fn readme_quotes_the_demo_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).expect("README");
+    let (_, after) = readme
+        .split_once("from `cargo run -- examples/demo`:\n\n```text\n")
+        .expect("the README quotes the demo's output");
+    let (quote, _) = after.split_once("```").expect("the quote ends");
+    let out = run(root, &["examples/demo"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(quote),
+        "README.md quotes:\n{quote}\nbut the tool prints:\n{}",
+        out.stderr
+    );
 }
 
 #[test]
