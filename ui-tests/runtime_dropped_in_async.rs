@@ -90,26 +90,6 @@ fn moved_into_a_task(handle: tokio::runtime::Handle) {
     }); //~ runtime_dropped_in_async
 }
 
-// A blocking HTTP client owns a runtime.
-async fn blocking_client() {
-    let client = reqwest::blocking::Client::new();
-    let _ = client.get("http://localhost").send();
-} //~ runtime_dropped_in_async
-
-async fn blocking_get() {
-    let _ = reqwest::blocking::get("http://localhost"); //~ runtime_dropped_in_async
-}
-
-// Correct: a blocking client used on the blocking pool.
-async fn blocking_client_on_pool() {
-    tokio::task::spawn_blocking(|| {
-        let client = reqwest::blocking::Client::new();
-        let _ = client.get("http://localhost").send();
-    })
-    .await
-    .unwrap();
-}
-
 // Correct: moved into a thread.
 fn moved_to_a_thread_closure() {
     let rt = Runtime::new().unwrap();

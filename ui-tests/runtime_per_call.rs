@@ -37,6 +37,10 @@ fn per_retry() {
     }
 }
 
+fn per_element(urls: &[&str]) -> Vec<()> {
+    urls.iter().map(|url| sync_fetch(url)).collect() //~ runtime_per_call
+}
+
 // Correct: built once.
 fn once(urls: &[&str]) {
     let rt = Runtime::new().unwrap();

@@ -52,6 +52,13 @@ fn kept(tasks: &mut Vec<smol::Task<()>>) {
     tasks.push(smol::spawn(flush_cache()));
 }
 
+async fn spawned_per_item(items: Vec<u32>) {
+    let mut set = JoinSet::new();
+    for _ in items {
+        set.spawn(flush_cache());
+    }
+} //~ task_cancelled_on_drop
+
 // Correct: aborted on purpose.
 async fn aborted_on_purpose() {
     let mut set = JoinSet::new();

@@ -37,6 +37,7 @@ async fn main() {
     let stored = ingest.await.expect("ingest task panicked");
     println!("stored {stored} orders");
     maintenance::archive_in_background(Arc::clone(&store), 10_000).await;
+    println!("{} orders after compaction", maintenance::compact(Arc::clone(&store)).await);
     if let Err(err) = maintenance::final_snapshot(&store, Path::new(SNAPSHOT)).await {
         eprintln!("final snapshot failed: {err}");
     }

@@ -75,6 +75,14 @@ fn line_starts(source: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The loops around the current point, in the current context.
+#[derive(Clone, Copy, Debug, Default)]
+struct Loops {
+    any: usize,
+    /// `loop { .. }`: may run forever.
+    bare: usize,
+}
+
 /// How an expression's value is used by its parent, while walking down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Parent {
@@ -101,7 +109,7 @@ struct Builder<'a> {
     ctx: CtxId,
     fn_id: Option<FnId>,
     arg_of: Option<CallId>,
-    loop_depth: usize,
+    loops: Loops,
     block_end: usize,
     depth: usize,
     /// Walking items of a macro that may rewrite them: what is found is uncertain.
@@ -132,7 +140,7 @@ impl<'a> Builder<'a> {
             ctx: 0,
             fn_id: None,
             arg_of: None,
-            loop_depth: 0,
+            loops: Loops::default(),
             block_end: source.len(),
             depth: 0,
             in_item_macro: false,
@@ -197,7 +205,7 @@ impl<'a> Builder<'a> {
             awaited_in_place: false,
             is_move: false,
             bound_to: None,
-            in_loop: self.loop_depth > 0,
+            in_loop: self.loops.any > 0,
         });
         self.m.ctxs.len() - 1
     }
@@ -584,7 +592,7 @@ impl<'a> Builder<'a> {
             self.ctx,
             self.fn_id,
             self.arg_of.take(),
-            std::mem::take(&mut self.loop_depth),
+            std::mem::take(&mut self.loops),
             self.block_end,
         );
         self.fn_id = Some(fn_id);
@@ -622,7 +630,7 @@ impl<'a> Builder<'a> {
             self.ctx,
             self.fn_id,
             self.arg_of,
-            self.loop_depth,
+            self.loops,
             self.block_end,
         ) = saved;
     }
@@ -1177,23 +1185,25 @@ impl<'a> Builder<'a> {
                 let end = self.brange(&f.body).end;
                 let ids = self.pat_bindings(&f.pat, Prov::Unknown, end, false);
                 self.add_locals(&ids);
-                self.loop_depth += 1;
+                self.loops.any += 1;
                 self.block(&f.body, Parent::Discard);
-                self.loop_depth -= 1;
+                self.loops.any -= 1;
                 self.scopes.pop();
             }
             E::While(w) => {
-                self.loop_depth += 1;
+                self.loops.any += 1;
                 self.scopes.push(ScopeKind::Block, None);
                 self.expr(&w.cond, Parent::Other, false);
                 self.block(&w.body, Parent::Discard);
                 self.scopes.pop();
-                self.loop_depth -= 1;
+                self.loops.any -= 1;
             }
             E::Loop(l) => {
-                self.loop_depth += 1;
+                self.loops.any += 1;
+                self.loops.bare += 1;
                 self.block(&l.body, Parent::Discard);
-                self.loop_depth -= 1;
+                self.loops.bare -= 1;
+                self.loops.any -= 1;
             }
             E::Await(a) => {
                 self.m.awaits.push(AwaitPoint {
@@ -1265,7 +1275,8 @@ impl<'a> Builder<'a> {
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
             in_macro: self.in_item_macro,
-            in_loop: self.loop_depth > 0,
+            in_loop: self.loops.any > 0,
+            in_bare_loop: self.loops.bare > 0,
             block_end: self.block_end,
         });
         self.m.calls[id].used_as = self.used_as(id, parent);
@@ -1340,7 +1351,8 @@ impl<'a> Builder<'a> {
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
             in_macro: self.in_item_macro,
-            in_loop: self.loop_depth > 0,
+            in_loop: self.loops.any > 0,
+            in_bare_loop: self.loops.bare > 0,
             block_end: self.block_end,
         });
         self.m.calls[id].used_as = self.used_as(id, parent);
@@ -1373,7 +1385,7 @@ impl<'a> Builder<'a> {
         head: Range<usize>,
         parent: Parent,
         is_move: bool,
-    ) -> (CtxId, Option<CallId>, usize) {
+    ) -> (CtxId, Option<CallId>, Loops) {
         let ctx = self.new_ctx(kind, Some(self.ctx), self.erange(e), head);
         let c = &mut self.m.ctxs[ctx];
         c.is_move = is_move;
@@ -1388,12 +1400,12 @@ impl<'a> Builder<'a> {
         }
         let saved_ctx = std::mem::replace(&mut self.ctx, ctx);
         let saved_arg = self.arg_of.take();
-        let saved_loop = std::mem::take(&mut self.loop_depth);
+        let saved_loop = std::mem::take(&mut self.loops);
         (saved_ctx, saved_arg, saved_loop)
     }
 
-    fn leave_body_ctx(&mut self, saved: (CtxId, Option<CallId>, usize)) {
-        (self.ctx, self.arg_of, self.loop_depth) = saved;
+    fn leave_body_ctx(&mut self, saved: (CtxId, Option<CallId>, Loops)) {
+        (self.ctx, self.arg_of, self.loops) = saved;
     }
 
     fn closure(&mut self, e: &syn::Expr, c: &syn::ExprClosure, parent: Parent) {
@@ -1503,7 +1515,7 @@ impl<'a> Builder<'a> {
             (
                 std::mem::replace(&mut self.ctx, ctx),
                 self.arg_of.take(),
-                std::mem::take(&mut self.loop_depth),
+                std::mem::take(&mut self.loops),
             )
         });
         self.scan_tokens(&tokens, 0);
@@ -1576,7 +1588,8 @@ impl<'a> Builder<'a> {
                                 used_as: ValueUse::Other,
                                 inside_arg_of: self.arg_of,
                                 in_macro: true,
-                                in_loop: self.loop_depth > 0,
+                                in_loop: self.loops.any > 0,
+                                in_bare_loop: self.loops.bare > 0,
                                 block_end: self.block_end,
                             });
                         }
@@ -1600,7 +1613,8 @@ impl<'a> Builder<'a> {
                             used_as: ValueUse::Other,
                             inside_arg_of: self.arg_of,
                             in_macro: true,
-                            in_loop: self.loop_depth > 0,
+                            in_loop: self.loops.any > 0,
+                            in_bare_loop: self.loops.bare > 0,
                             block_end: self.block_end,
                         });
                     } else if segments.len() == 1 {

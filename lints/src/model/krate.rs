@@ -691,6 +691,46 @@ impl<'a> CrateModel<'a> {
         ClosureRole::Unknown
     }
 
+    /// Whether code in `ctx` runs once per element or iteration: in a loop, or in a closure given
+    /// to an iterator adapter (`map`, `for_each`, ...), of the same fn body.
+    pub fn runs_per_iteration(&self, file: usize, call: CallId) -> bool {
+        let m = &self.files[file];
+        if m.calls[call].in_loop {
+            return true;
+        }
+        let mut ctx = m.calls[call].ctx;
+        for _ in 0..256 {
+            let c = &m.ctxs[ctx];
+            if c.kind != (CtxKind::Closure { is_async: false }) {
+                return false;
+            }
+            if c.in_loop {
+                return true;
+            }
+            if let Some((adapter, _)) = c.arg_of {
+                let per_element = matches!(
+                    &m.calls[adapter].callee,
+                    Callee::Method { name, .. } if matches!(
+                        name.as_str(),
+                        "map" | "for_each" | "try_for_each" | "filter_map" | "flat_map" | "fold"
+                            | "try_fold" | "filter" | "any" | "all" | "find_map" | "scan"
+                    )
+                );
+                if per_element && *self.target(file, adapter) == Target::Unknown {
+                    return true;
+                }
+            }
+            if self.closure_role(file, ctx) != ClosureRole::Inherit {
+                return false;
+            }
+            match c.parent {
+                Some(p) => ctx = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The fn whose sync body a context belongs to (through closures that run in place).
     pub fn inherited_fn(&self, file: usize, mut ctx: CtxId) -> Option<FnRef> {
         let m = &self.files[file];

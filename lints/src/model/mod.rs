@@ -232,6 +232,8 @@ pub struct Call {
     pub short_args: Vec<Option<String>>,
     /// Inside a loop body of its own context.
     pub in_loop: bool,
+    /// Inside a `loop { .. }` of its own context (one that may never end).
+    pub in_bare_loop: bool,
     /// The end of the block the call's statement is in.
     pub block_end: usize,
 }

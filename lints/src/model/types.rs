@@ -143,6 +143,7 @@ const LIB_TYPES: &[&str] = &[
     "std::thread::Scope",
     "reqwest::blocking::Client",
     "reqwest::blocking::ClientBuilder",
+    "reqwest::blocking::RequestBuilder",
     "std::process::Command",
     "std::io::Stdin",
     "std::sync::mpsc::Sender",
@@ -403,6 +404,14 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
         ) => Some(Ty::lib("std::process::Command")),
         ("std::io::Stdin", "lock") => Some(Ty::lib("std::io::Stdin")),
         ("reqwest::blocking::ClientBuilder", "build") => Some(Ty::lib("reqwest::blocking::Client")),
+        (
+            "reqwest::blocking::Client",
+            "get" | "post" | "put" | "patch" | "delete" | "head" | "request",
+        ) => Some(Ty::lib("reqwest::blocking::RequestBuilder")),
+        ("reqwest::blocking::RequestBuilder", "send") => None,
+        ("reqwest::blocking::RequestBuilder", _) => {
+            Some(Ty::lib("reqwest::blocking::RequestBuilder"))
+        }
         ("reqwest::blocking::ClientBuilder", _) => {
             Some(Ty::lib("reqwest::blocking::ClientBuilder"))
         }

@@ -1,14 +1,15 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
 use crate::model::krate::Exec;
-use crate::model::{CtxKind, Flavor};
+use crate::model::{Callee, CtxKind, Flavor};
 
 crate::declare_lint! {
     /// ## What it does
     /// Finds calls that block the thread — `std::thread::sleep`, `std::fs` functions and
     /// `File::open`/`create`, `std::net::TcpStream::connect`, `Command::output`/`status`,
-    /// `stdin().read_line`, `std::sync::mpsc` `recv`, `std::thread::JoinHandle::join`, `ureq`,
-    /// and the paths listed in the `blocking-functions`
+    /// `stdin().read_line`, `std::sync::mpsc` `recv`, `std::thread::JoinHandle::join`,
+    /// `reqwest::blocking` (which also panics in debug builds when a client is built in async
+    /// code), `ureq`, and the paths listed in the `blocking-functions`
     /// configuration — made directly in async code.
     ///
     /// ## Why is this bad?
@@ -76,11 +77,14 @@ const BLOCKING: &[&str] = &[
     "std::sync::mpsc::Receiver::recv",
     "std::sync::mpsc::Receiver::recv_timeout",
     "std::thread::JoinHandle::join",
+    "reqwest::blocking::Client::new",
+    "reqwest::blocking::Client::execute",
+    "reqwest::blocking::ClientBuilder::build",
+    "reqwest::blocking::RequestBuilder::send",
 ];
 
-/// Whole modules whose functions block.
-/// (`reqwest::blocking` panics in async code: `runtime_dropped_in_async` reports it.)
-const BLOCKING_MODULES: &[&str] = &["ureq::"];
+/// Whole modules whose free functions block.
+const BLOCKING_MODULES: &[&str] = &["reqwest::blocking::", "ureq::"];
 
 pub fn check(cx: &mut LintCx<'_>) {
     let configured = &cx.cm.krate.blocking_functions;
@@ -89,8 +93,9 @@ pub fn check(cx: &mut LintCx<'_>) {
             let Some(path) = cx.cm.target(file, id).external() else {
                 continue;
             };
+            let free_fn = matches!(call.callee, Callee::Path { .. });
             let blocking = BLOCKING.contains(&path)
-                || BLOCKING_MODULES.iter().any(|p| path.starts_with(p))
+                || free_fn && BLOCKING_MODULES.iter().any(|p| path.starts_with(p))
                 || configured.iter().any(|c| c == path);
             if !blocking {
                 continue;
@@ -125,7 +130,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             d.secondary.extend(cx.async_context_label(file, call.ctx));
             d.notes.push("while it blocks, no other task runs on this thread; on a current-thread runtime the whole runtime stops".into());
             match path {
-                "std::thread::sleep" => {
+                "std::thread::sleep" if cx.can_await_in(file, call.ctx) => {
                     let uses_tokio = cx.cm.krate.dependencies.iter().any(|d| d.package == "tokio");
                     d.suggestions.push(Suggestion {
                         message: "use the runtime's timer and `.await` it".into(),
@@ -149,6 +154,10 @@ pub fn check(cx: &mut LintCx<'_>) {
                 p if p.starts_with("std::fs::") => d.help.push(
                     "use `tokio::fs` (or another runtime's async file API), or move the work into `tokio::task::spawn_blocking`".into(),
                 ),
+                p if p.starts_with("reqwest::blocking::") => {
+                    d.notes.push("in debug builds `reqwest::blocking` panics when used in async code: it builds and drops a runtime of its own".into());
+                    d.help.push("use the async `reqwest::Client` and `.await` its requests".into());
+                }
                 p if p.starts_with("std::process::") => d.help.push(
                     "use `tokio::process::Command` and `.await` its output, or move the call into `tokio::task::spawn_blocking`".into(),
                 ),

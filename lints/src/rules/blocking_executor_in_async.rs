@@ -90,7 +90,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 _ => None,
             };
             match edits {
-                Some(edits) if site.direct() => d.suggestions.push(Suggestion {
+                Some(edits) if site.direct() && cx.can_await_in(file, call.ctx) => d.suggestions.push(Suggestion {
                     message: "`.await` the future instead".into(),
                     edits,
                     applicability: Applicability::MaybeIncorrect,

@@ -189,6 +189,12 @@ impl<'a> LintCx<'a> {
         }
     }
 
+    /// Whether `.await` can be written at code in `ctx`: it is the async body itself, not a
+    /// sync closure inside it.
+    pub fn can_await_in(&self, file: usize, ctx: CtxId) -> bool {
+        matches!(self.cm.exec(file, ctx), Exec::Async { boundary, .. } if boundary == ctx)
+    }
+
     /// Adds the async context's label (direct) or the call chain (transitive) to a finding.
     pub fn explain_site(&self, d: &mut Diagnostic, file: usize, ctx: CtxId, site: &AsyncSite) {
         match site.via {

@@ -74,7 +74,8 @@ pub fn check(cx: &mut LintCx<'_>) {
             {
                 let target = cx.cm.target(file, id).external().unwrap_or("block_on");
                 let owner = paths::last_segment(paths::parent_path(target));
-                let suggestion = match (direct, call.args.as_slice()) {
+                let awaitable = direct && cx.can_await_in(file, call.ctx);
+                let suggestion = match (awaitable, call.args.as_slice()) {
                     (true, [future]) => Some(Suggestion {
                         message: "`.await` the future instead".into(),
                         edits: vec![

@@ -44,8 +44,6 @@ const RUNTIMES: &[&str] = &[
     "tokio::runtime::LocalRuntime",
     "actix_rt::Runtime",
     "actix_rt::SystemRunner",
-    // Owns a runtime on a thread of its own and waits for it when dropped.
-    "reqwest::blocking::Client",
 ];
 
 /// Runtime methods that borrow it.
@@ -58,14 +56,6 @@ const BY_REF: &[&str] = &[
     "metrics",
     "shutdown_timeout",
     "shutdown_background",
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "request",
-    "execute",
 ]; 
 
 pub fn check(cx: &mut LintCx<'_>) {
@@ -178,22 +168,13 @@ pub fn check(cx: &mut LintCx<'_>) {
             } else {
                 Certainty::Uncertain
             };
-            let reqwest = ty.is("reqwest::blocking::Client");
-            let what = if reqwest {
-                format!("blocking `reqwest` client `{}`", b.name)
-            } else {
-                format!("tokio runtime `{}`", b.name)
-            };
             let mut d = cx.diagnostic(
                 &LINT,
                 certainty,
-                format!("{what} is dropped inside async code"),
+                format!("tokio runtime `{}` is dropped inside async code", b.name),
                 Label::new(drop_range.clone(), drop_label),
             );
             d.secondary.push(Label::new(b.range.clone(), "the runtime is created here"));
-            if reqwest {
-                d.notes.push("a `reqwest::blocking::Client` runs its own tokio runtime and shuts it down when dropped".into());
-            }
             cx.explain_site(&mut d, file, home, &site);
             let early: Vec<usize> = m
                 .exits
@@ -209,44 +190,13 @@ pub fn check(cx: &mut LintCx<'_>) {
                 ));
             }
             d.notes.push("tokio panics with: Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context.".into());
-            d.help.push(if reqwest {
-                "use the async `reqwest::Client` in async code".to_string()
-            } else {
-                format!(
-                    "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
-                    b.name
-                )
-            });
+            d.help.push(format!(
+                "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
+                b.name
+            ));
             cx.emit(file, d);
         }
 
-        // `reqwest::blocking::get` builds a blocking client and drops it before it returns.
-        for (id, call) in m.calls.iter().enumerate() {
-            if cx.cm.target(file, id).external() != Some("reqwest::blocking::get") {
-                continue;
-            }
-            let Some(site) = cx.async_site(file, call.ctx) else {
-                continue;
-            };
-            let certainty = if site.direct() && !call.in_macro {
-                Certainty::Certain
-            } else {
-                Certainty::Uncertain
-            };
-            let mut d = cx.diagnostic(
-                &LINT,
-                certainty,
-                "`reqwest::blocking::get` called from async code",
-                Label::new(
-                    call.label_range.clone(),
-                    "this builds a blocking client, with a runtime of its own, and drops it here",
-                ),
-            );
-            cx.explain_site(&mut d, file, call.ctx, &site);
-            d.notes.push("tokio panics with: Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context.".into());
-            d.help.push("use the async `reqwest::get(..).await` in async code".into());
-            cx.emit(file, d);
-        }
     }
 }
 

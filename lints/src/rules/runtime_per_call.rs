@@ -4,8 +4,9 @@ use crate::model::krate::Target;
 
 crate::declare_lint! {
     /// ## What it does
-    /// Finds a tokio runtime built inside a loop, and a `#[tokio::main]`-style fn (which builds
-    /// a runtime on every call) called inside a loop.
+    /// Finds a tokio runtime built inside a loop or an iterator adapter's closure (`map`,
+    /// `for_each`, ...), and a `#[tokio::main]`-style fn (which builds a runtime on every call)
+    /// called there.
     ///
     /// ## Why is this bad?
     /// Building a runtime starts threads and drivers; doing it per iteration costs far more
@@ -42,7 +43,7 @@ pub fn check(cx: &mut LintCx<'_>) {
         for (id, call) in m.calls.iter().enumerate() {
             // Tests build a runtime per iteration on purpose (to shake out races).
             let in_test = m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
-            if !call.in_loop || call.in_macro || in_test {
+            if call.in_macro || in_test || !cx.cm.runs_per_iteration(file, id) {
                 continue;
             }
             let target = cx.cm.target(file, id);

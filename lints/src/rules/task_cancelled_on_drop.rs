@@ -29,7 +29,7 @@ crate::declare_lint! {
     /// ## Known problems
     /// A `JoinSet` that is meant to abort its tasks at the end of the scope is reported too;
     /// call `set.abort_all()`, `set.shutdown().await` or `drop(set)` to say so. A set spawned
-    /// into inside a loop is not reported (the loop may never end).
+    /// into inside a `loop { .. }` is not reported (the loop may never end).
     pub static LINT = {
         name: "task_cancelled_on_drop",
         level: Warn,
@@ -115,11 +115,11 @@ pub fn check(cx: &mut LintCx<'_>) {
             ];
             let escapes = b.uses.iter().any(|u| cx.cm.use_escapes(file, b, u, &by_ref));
             let in_macro = m.macros.iter().any(|s| s.range.start > b.range.end && s.range.start < b.scope_end);
-            // `drop(set)` aborts on purpose; spawning in a loop (an accept loop that never ends)
-            // may never reach the end of the scope.
+            // `drop(set)` aborts on purpose; spawning in a `loop { .. }` (an accept loop that
+            // never ends) may never reach the end of the scope.
             let dropped_on_purpose = b.uses.iter().any(|u| cx.cm.is_drop_use(file, u));
             let spawns_in_loop = b.uses.iter().any(|u| match u.kind {
-                UseKind::Receiver(call) => m.calls[call].in_loop,
+                UseKind::Receiver(call) => m.calls[call].in_bare_loop,
                 _ => false,
             });
             if !spawned || joined || escapes || in_macro || dropped_on_purpose || spawns_in_loop {

@@ -104,7 +104,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             );
             cx.explain_site(&mut d, file, call.ctx, &site);
             d.notes.push(PANIC.into());
-            if site.direct() && !call.in_macro {
+            if site.direct() && !call.in_macro && cx.can_await_in(file, call.ctx) {
                 let applicability = if tokio_receiver {
                     Applicability::MachineApplicable
                 } else {
