@@ -126,7 +126,7 @@ impl<'a> Builder<'a> {
             .map(|d| (d.name.replace('-', "_"), d.package.replace('-', "_")))
             .collect();
         let module = module_path_string(&m.module_path);
-        let in_test = krate.kind == CrateKind::Test
+        let in_test = matches!(krate.kind, CrateKind::Test | CrateKind::Bench)
             || m.module_path.iter().any(|s| s == "tests" || s == "test");
         Builder {
             krate,

@@ -704,9 +704,6 @@ impl<'a> CrateModel<'a> {
             if c.kind != (CtxKind::Closure { is_async: false }) {
                 return false;
             }
-            if c.in_loop {
-                return true;
-            }
             if let Some((adapter, _)) = c.arg_of {
                 let per_element = matches!(
                     &m.calls[adapter].callee,
@@ -720,8 +717,12 @@ impl<'a> CrateModel<'a> {
                     return true;
                 }
             }
+            // A closure handed to unknown code runs when that code decides.
             if self.closure_role(file, ctx) != ClosureRole::Inherit {
                 return false;
+            }
+            if c.in_loop {
+                return true;
             }
             match c.parent {
                 Some(p) => ctx = p,

@@ -137,7 +137,7 @@ pub struct FnDef {
     /// `#[should_panic]`: the fn is meant to panic.
     pub should_panic: bool,
     /// Test code: a test fn, or a fn in a `#[cfg(test)]` module, a module named `tests`, or a
-    /// test target.
+    /// test or bench target.
     pub in_test: bool,
     /// The program's `fn main` (crate root of a binary, no entry attribute).
     pub is_main: bool,
