@@ -1254,7 +1254,8 @@ impl<'a> Builder<'a> {
         let callee = match func {
             syn::Expr::Path(p) if p.qself.is_none() => Callee::Path {
                 res: self.scopes.resolve_value(&p.path),
-                text: self.text(&self.range(&p.path)),
+                text: self
+                    .text(&self.span_range(spans::path_start(&p.path), spans::path_end(&p.path))),
             },
             _ => Callee::Path {
                 res: Res::Unresolved,
@@ -1724,17 +1725,21 @@ fn path_text(path: &syn::Path) -> String {
 }
 
 /// An attribute's meta, and the metas inside `#[cfg_attr(predicate, a, b)]`.
-fn attr_metas(attr: &syn::Attribute) -> Vec<syn::Meta> {
+fn attr_metas(attr: &syn::Attribute) -> Vec<std::borrow::Cow<'_, syn::Meta>> {
     if attr.path().is_ident("cfg_attr") {
         let nested = attr.parse_args_with(
             syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
         );
         return match nested {
-            Ok(list) => list.into_iter().skip(1).collect(),
+            Ok(list) => list
+                .into_iter()
+                .skip(1)
+                .map(std::borrow::Cow::Owned)
+                .collect(),
             Err(_) => Vec::new(),
         };
     }
-    vec![attr.meta.clone()]
+    vec![std::borrow::Cow::Borrowed(&attr.meta)]
 }
 
 /// `#[cfg(test)]`, also inside `all(..)`/`any(..)`.
