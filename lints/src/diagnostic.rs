@@ -5,6 +5,7 @@ use std::ops::Range;
 
 /// How loudly a finding is reported, ordered from silent to unremovable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Level {
     Allow,
     Warn,
@@ -53,6 +54,7 @@ impl fmt::Display for Level {
 
 /// A message attached to a byte range of the file the diagnostic belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Label {
     pub range: Range<usize>,
     pub message: String,
@@ -69,6 +71,7 @@ impl Label {
 
 /// How sure a suggestion is, with rustc's names (`rustfix` applies only `MachineApplicable`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Applicability {
     MachineApplicable,
     MaybeIncorrect,
@@ -89,6 +92,7 @@ impl Applicability {
 
 /// One replacement of a byte range.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Edit {
     pub range: Range<usize>,
     pub replacement: String,
@@ -96,6 +100,7 @@ pub struct Edit {
 
 /// A fix: a help message with the edits that carry it out.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Suggestion {
     pub message: String,
     pub edits: Vec<Edit>,
@@ -104,6 +109,7 @@ pub struct Suggestion {
 
 /// One finding in one file. `code` is a lint name or a tool code such as `syntax_error`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Diagnostic {
     pub code: &'static str,
     pub level: Level,
@@ -152,5 +158,40 @@ impl Diagnostic {
     pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
         self.suggestions.push(suggestion);
         self
+    }
+}
+
+/// Read back from a cache, the code must be a lint's name or a tool code of the analysis.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        /// `Diagnostic` as it is serialized, with an owned code.
+        #[derive(serde::Deserialize)]
+        struct Repr {
+            code: String,
+            level: Level,
+            message: String,
+            primary: Label,
+            secondary: Vec<Label>,
+            notes: Vec<String>,
+            help: Vec<String>,
+            suggestions: Vec<Suggestion>,
+        }
+        let repr = Repr::deserialize(d)?;
+        let code = match crate::rules::find_lint(&repr.code) {
+            Some(lint) => lint.name,
+            None if repr.code == crate::SYNTAX_ERROR => crate::SYNTAX_ERROR,
+            None => return Err(serde::de::Error::custom("unknown diagnostic code")),
+        };
+        Ok(Diagnostic {
+            code,
+            level: repr.level,
+            message: repr.message,
+            primary: repr.primary,
+            secondary: repr.secondary,
+            notes: repr.notes,
+            help: repr.help,
+            suggestions: repr.suggestions,
+        })
     }
 }

@@ -55,6 +55,7 @@ pub struct Dependency {
 
 /// A `mod name;` item whose file the driver finds as rustc does.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ModDecl {
     pub name: String,
     /// The `#[path = "..."]` attribute, if any.
@@ -72,6 +73,7 @@ pub type BindingId = usize;
 
 /// A place where code runs: a fn body, a closure, an async block. Contexts nest.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Ctx {
     pub kind: CtxKind,
     pub parent: Option<CtxId>,
@@ -96,6 +98,7 @@ pub struct Ctx {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CtxKind {
     /// Outside any body: a `const` or `static` initializer.
     Item,
@@ -109,6 +112,7 @@ pub enum CtxKind {
 
 /// The runtime-entry attribute of a fn (`#[tokio::main]`, `#[tokio::test]`, `#[actix_web::main]`, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Entry {
     /// The attribute's canonical path, e.g. `tokio::main`.
     pub attr: String,
@@ -120,6 +124,7 @@ pub struct Entry {
 
 /// A fn item or method.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FnDef {
     pub name: String,
     /// Canonical path in the crate: `crate::net::connect`, `crate::net::Conn::open`.
@@ -154,6 +159,7 @@ pub struct FnDef {
 
 /// How a name in a path resolves.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Res {
     /// A canonical path: `tokio::spawn`, `std::thread::spawn`, or `crate::a::b` inside the crate.
     Path(String),
@@ -183,6 +189,7 @@ impl Res {
 }
 
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Callee {
     /// `path(args)`.
     Path { res: Res, text: String },
@@ -192,6 +199,7 @@ pub enum Callee {
 
 /// How the value of an expression is used by its parent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValueUse {
     /// An expression statement, `let _ = ..`, or `drop(..)` of it.
     Discarded,
@@ -209,6 +217,7 @@ pub enum ValueUse {
 
 /// A call expression.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Call {
     pub callee: Callee,
     pub ctx: CtxId,
@@ -240,6 +249,7 @@ pub struct Call {
 
 /// A `let` binding, a pattern binding, or a fn parameter.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Binding {
     pub name: String,
     pub ctx: CtxId,
@@ -254,6 +264,7 @@ pub struct Binding {
 }
 
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Use {
     pub range: Range<usize>,
     pub ctx: CtxId,
@@ -263,6 +274,7 @@ pub struct Use {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum UseKind {
     /// `x.method(..)`: the call.
     Receiver(CallId),
@@ -284,6 +296,7 @@ pub enum UseKind {
 
 /// An `.await`.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AwaitPoint {
     pub ctx: CtxId,
     pub range: Range<usize>,
@@ -291,6 +304,7 @@ pub struct AwaitPoint {
 
 /// A macro whose body could not be parsed as expressions; calls in it were found by token scan.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct MacroSite {
     pub ctx: CtxId,
     pub range: Range<usize>,
@@ -301,6 +315,7 @@ pub struct MacroSite {
 
 /// Where a body can be left early: `?` or `return`.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ExitPoint {
     pub ctx: CtxId,
     pub offset: usize,
@@ -309,6 +324,7 @@ pub struct ExitPoint {
 /// `#[cfg_attr(appstract_lint, allow(appstract::<lint>, ..))]` on an item, statement or
 /// expression: the lints it names and the source it covers.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AttrAllow {
     /// Each lint name with the range of its path in the attribute.
     pub lints: Vec<(String, Range<usize>)>,
@@ -318,6 +334,7 @@ pub struct AttrAllow {
 
 /// A struct with the known types of its fields.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StructDef {
     pub path: String,
     pub fields: Vec<(String, Prov)>,
@@ -325,6 +342,7 @@ pub struct StructDef {
 
 /// A `static` (or `lazy_static!`, `thread_local!`) with its known type.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StaticDef {
     pub path: String,
     pub prov: Prov,
@@ -332,6 +350,7 @@ pub struct StaticDef {
 
 /// A `use` item of a module (not one inside a fn body), for re-exports across files.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct UseDecl {
     /// The path the item defines: `crate::a::name`.
     pub path: String,
@@ -340,6 +359,7 @@ pub struct UseDecl {
 
 /// A glob `use` of a module (not one inside a fn body).
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GlobDecl {
     pub module: String,
     pub target: String,
@@ -347,6 +367,7 @@ pub struct GlobDecl {
 
 /// Everything one file contributes to the crate model.
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileModel {
     pub path: String,
     pub module_path: Vec<String>,

@@ -4,6 +4,7 @@ use super::{BindingId, Res};
 
 /// The runtime flavor a future runs on, or a runtime was built with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Flavor {
     Unknown,
     CurrentThread,
@@ -21,6 +22,7 @@ impl Flavor {
 
 /// Which executor runs a future: what panics depends on it (tokio's checks see only tokio).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Family {
     Unknown,
     Tokio,
@@ -32,6 +34,7 @@ pub enum Family {
 
 /// A known type: a watched library type by canonical path, or a type of the crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Ty {
     /// A watched type such as `tokio::runtime::Runtime`, with what is known of its runtime.
     Lib {
@@ -79,6 +82,7 @@ impl Ty {
 
 /// Where a value's type comes from; resolved against the crate index when rules ask.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Prov {
     #[default]
     Unknown,
@@ -156,6 +160,41 @@ const LIB_TYPES: &[&str] = &[
 
 pub fn lib_type(path: &str) -> Option<&'static str> {
     LIB_TYPES.iter().copied().find(|t| *t == path)
+}
+
+/// Read back from a cache, a library type's path must be one of [`LIB_TYPES`].
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Ty {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Ty, D::Error> {
+        /// `Ty` as it is serialized, with an owned path.
+        #[derive(serde::Deserialize)]
+        enum Repr {
+            Lib {
+                path: String,
+                flavor: Flavor,
+                time: bool,
+                io: bool,
+            },
+            Crate(String),
+            Tuple(Vec<Option<Ty>>),
+        }
+        Ok(match Repr::deserialize(d)? {
+            Repr::Lib {
+                path,
+                flavor,
+                time,
+                io,
+            } => Ty::Lib {
+                path: lib_type(&path)
+                    .ok_or_else(|| serde::de::Error::custom("not a watched type"))?,
+                flavor,
+                time,
+                io,
+            },
+            Repr::Crate(path) => Ty::Crate(path),
+            Repr::Tuple(parts) => Ty::Tuple(parts),
+        })
+    }
 }
 
 /// Smart pointers, cells and results that hand out their content (`Arc<Runtime>` is used as a runtime).
