@@ -163,6 +163,20 @@ pub struct Args {
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 
+    /// Keep analysis results here between runs [default: `target/appstract-lint` of the cargo
+    /// project or workspace]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Analyse every file afresh, without reading or writing the cache
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Only read and parse the files, on one thread, and print how long it took (the
+    /// benchmark's parse floor)
+    #[arg(long, hide = true, conflicts_with_all = ["write_baseline", "baseline"])]
+    pub parse_only: bool,
+
     /// Print a lint's documentation and exit
     #[arg(
         long,

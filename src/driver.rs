@@ -2,6 +2,7 @@
 //! it); `mod` items are followed as rustc does; then each crate is checked as a whole. Crates are
 //! processed in parallel too.
 
+use crate::cache::{Cache, CrateKey};
 use crate::config::{find_any_lint, Settings};
 use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
 use crate::output::LineIndex;
@@ -74,6 +75,11 @@ impl Report {
 /// level, so that a finding's level tells whether it is certain; the levels of the file's
 /// configuration and the command line are applied afterwards, then the suppressions.
 pub fn lint(plan: &Plan) -> Report {
+    lint_cached(plan, None)
+}
+
+/// [`lint`], reusing and recording per-file analyses in `cache`.
+pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
     let mut probe = LintLevels::default();
     for lint in LINTS {
         probe.set(lint, Level::Deny);
@@ -89,6 +95,7 @@ pub fn lint(plan: &Plan) -> Report {
         base: &plan.base,
         selected: selected.as_ref(),
         levels,
+        cache,
     };
 
     let mut results: Vec<CrateResult> = plan
@@ -237,6 +244,7 @@ struct Context<'a> {
     /// Identities of the files to report; `None` reports everything.
     selected: Option<&'a HashSet<PathBuf>>,
     levels: &'a LintLevels,
+    cache: Option<&'a Cache>,
 }
 
 struct CrateResult {
@@ -271,6 +279,7 @@ struct FileJob {
 struct Crawl<'a> {
     context: &'a Context<'a>,
     unit: &'a CrateUnit,
+    cache_key: Option<CrateKey>,
     seen: Mutex<HashSet<PathBuf>>,
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
@@ -282,6 +291,7 @@ impl Context<'_> {
         let crawl = Crawl {
             context: self,
             unit,
+            cache_key: self.cache.map(|cache| cache.crate_key(&unit.info)),
             seen: Mutex::new(HashSet::from([paths::identity(&unit.root)])),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
@@ -442,18 +452,31 @@ impl<'a> Crawl<'a> {
         };
 
         let info: &CrateInfo = &self.unit.info;
-        let analysed = panic::catch_unwind(AssertUnwindSafe(|| {
-            lints::analyze_file(
-                info,
-                FileInput {
-                    path: &file.display,
-                    source: &text,
-                    module_path: &job.module_path,
-                },
-            )
-        }));
-        // The syn tree is gone; free the thread's span table before the next file.
-        proc_macro2::extra::invalidate_current_thread_spans();
+        let cache = self.context.cache.zip(self.cache_key);
+        let key =
+            cache.map(|(cache, krate)| cache.key(krate, &file.display, &job.module_path, &text));
+        let cached = cache.zip(key).and_then(|((cache, _), key)| cache.load(key));
+        let fresh = cached.is_none();
+        let analysed = match cached {
+            Some(analysis) => Ok(analysis),
+            None => panic::catch_unwind(AssertUnwindSafe(|| {
+                lints::analyze_file(
+                    info,
+                    FileInput {
+                        path: &file.display,
+                        source: &text,
+                        module_path: &job.module_path,
+                    },
+                )
+            })),
+        };
+        if fresh {
+            // The syn tree is gone; free the thread's span table before the next file.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            if let (Some((cache, _)), Some(key), Ok(analysis)) = (cache, key, &analysed) {
+                cache.store(key, analysis);
+            }
+        }
 
         let modules = match analysed {
             Ok(analysis) => {

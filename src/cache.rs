@@ -1,0 +1,326 @@
+//! The per-file cache: what [`appstract_lints::analyze_file`] made of a file (its model, its
+//! `mod` items, its direct findings), keyed by everything the analysis reads: the file's text,
+//! its displayed path and module path, the crate's description (kind, dependencies, configured
+//! entry attributes and blocking functions) and the tool itself (version and executable). The
+//! per-crate check always runs again, on the cached and fresh models alike.
+//!
+//! One file per entry under `<dir>/v1/<2 hex>/<32 hex>`, written to a temporary file and renamed,
+//! so that concurrent runs never see half an entry. An entry is checked before use (magic, key,
+//! length, checksum, decoding); one that fails any check is ignored and rewritten.
+
+use appstract_lints::{CrateInfo, Diagnostic, FileAnalysis, FileModel, ModDecl};
+use bincode::Options;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+const MAGIC: &[u8; 8] = b"APLCACH1";
+/// magic, key (16), payload length (8), payload checksum (8).
+const HEADER: usize = 8 + 16 + 8 + 8;
+
+/// The cache of one run.
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    /// The tool: its version and a hash of its executable.
+    tool: u128,
+    /// Distinguishes this process's temporary files.
+    temp_counter: AtomicU64,
+}
+
+/// The key of a file's entry; see [`Cache::key`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key(u128);
+
+/// What a crate contributes to its files' keys; computed once per crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CrateKey(u128);
+
+impl Cache {
+    /// A cache in `dir` (created when first written). `None` when the tool's own executable
+    /// cannot be read: without it, a rebuilt tool could trust entries of another build.
+    pub fn new(dir: PathBuf) -> Option<Cache> {
+        let exe = std::env::current_exe().ok()?;
+        let bytes = fs::read(exe).ok()?;
+        let mut hasher = Xxh3::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(&[0]);
+        hasher.update(&bytes);
+        Some(Cache::with_tool(dir, hasher.digest128()))
+    }
+
+    /// A cache for a tool identified by `tool` (tests use this to tell builds apart).
+    pub fn with_tool(dir: PathBuf, tool: u128) -> Cache {
+        Cache {
+            dir,
+            tool,
+            temp_counter: AtomicU64::new(0),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn crate_key(&self, info: &CrateInfo) -> CrateKey {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.tool.to_le_bytes());
+        // The derived `Debug` names every field, and the tool's hash covers its format.
+        hasher.update(format!("{info:?}").as_bytes());
+        CrateKey(hasher.digest128())
+    }
+
+    /// Everything the analysis of one file depends on.
+    pub fn key(&self, krate: CrateKey, path: &str, module_path: &[String], text: &str) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(&krate.0.to_le_bytes());
+        for part in [path.as_bytes()]
+            .into_iter()
+            .chain(module_path.iter().map(|s| s.as_bytes()))
+        {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+        Key(hasher.digest128())
+    }
+
+    fn entry_path(&self, key: Key) -> PathBuf {
+        let hex = format!("{:032x}", key.0);
+        self.dir.join("v1").join(&hex[..2]).join(&hex)
+    }
+
+    /// The entry for `key`, if there is a sound one.
+    pub fn load(&self, key: Key) -> Option<FileAnalysis> {
+        let bytes = fs::read(self.entry_path(key)).ok()?;
+        decode(&bytes, key)
+    }
+
+    /// Records an analysis. Failures are ignored: the cache only saves time.
+    pub fn store(&self, key: Key, analysis: &FileAnalysis) {
+        let Some(bytes) = encode(analysis, key) else {
+            return;
+        };
+        let path = self.entry_path(key);
+        let Some(parent) = path.parent() else { return };
+        if fs::create_dir_all(parent).is_err() {
+            return;
+        }
+        let temp = parent.join(format!(
+            ".{:032x}.{}.{}.tmp",
+            key.0,
+            std::process::id(),
+            self.temp_counter.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = fs::File::create(&temp).and_then(|mut file| file.write_all(&bytes));
+        if written.is_err() || fs::rename(&temp, &path).is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+    }
+}
+
+fn options() -> impl Options {
+    bincode::DefaultOptions::new()
+}
+
+#[derive(serde::Serialize)]
+struct EntryRef<'a> {
+    model: &'a FileModel,
+    modules: &'a [ModDecl],
+    diagnostics: &'a [Diagnostic],
+}
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    model: FileModel,
+    modules: Vec<ModDecl>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn encode(analysis: &FileAnalysis, key: Key) -> Option<Vec<u8>> {
+    let payload = options()
+        .serialize(&EntryRef {
+            model: &analysis.model,
+            modules: &analysis.modules,
+            diagnostics: &analysis.diagnostics,
+        })
+        .ok()?;
+    let mut bytes = Vec::with_capacity(HEADER + payload.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&key.0.to_le_bytes());
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    Some(bytes)
+}
+
+fn decode(bytes: &[u8], key: Key) -> Option<FileAnalysis> {
+    let (header, payload) = bytes.split_at_checked(HEADER)?;
+    let (magic, rest) = header.split_at(8);
+    let (stored_key, rest) = rest.split_at(16);
+    let (length, checksum) = rest.split_at(8);
+    if magic != MAGIC
+        || stored_key != key.0.to_le_bytes()
+        || length != (payload.len() as u64).to_le_bytes()
+        || checksum != xxh3_64(payload).to_le_bytes()
+    {
+        return None;
+    }
+    let entry: Entry = options()
+        .with_limit(payload.len() as u64 * 64 + 4096)
+        .deserialize(payload)
+        .ok()?;
+    Some(FileAnalysis {
+        model: entry.model,
+        modules: entry.modules,
+        diagnostics: entry.diagnostics,
+    })
+}
+
+/// Where the cache goes when no `--cache-dir` is given: `$CARGO_TARGET_DIR/appstract-lint`, or
+/// `target/appstract-lint` of the nearest directory from `cwd` up that has a `Cargo.toml`
+/// (the outermost one, a workspace's root). `None` outside any cargo project.
+pub fn default_dir(cwd: &Path) -> Option<PathBuf> {
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
+        return Some(crate::paths::absolute(cwd, Path::new(&target)).join("appstract-lint"));
+    }
+    let project = cwd
+        .ancestors()
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .last()?;
+    Some(project.join("target").join("appstract-lint"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use appstract_lints::FileInput;
+
+    fn analysis(source: &str) -> FileAnalysis {
+        let analysis = appstract_lints::analyze_file(
+            &CrateInfo::default(),
+            FileInput {
+                path: "src/lib.rs",
+                source,
+                module_path: &[],
+            },
+        );
+        proc_macro2::extra::invalidate_current_thread_spans();
+        analysis
+    }
+
+    const SOURCE: &str = "mod net;\nasync fn serve() { let rt = tokio::runtime::Runtime::new().unwrap(); rt.block_on(async {}); }\n";
+
+    #[test]
+    fn entries_round_trip() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::with_tool(tmp.path().to_path_buf(), 1);
+        let krate = cache.crate_key(&CrateInfo::default());
+        let key = cache.key(krate, "src/lib.rs", &[], SOURCE);
+        assert!(cache.load(key).is_none());
+        let fresh = analysis(SOURCE);
+        cache.store(key, &fresh);
+        let loaded = cache.load(key).expect("the entry was stored");
+        assert_eq!(format!("{:?}", loaded.model), format!("{:?}", fresh.model));
+        assert_eq!(loaded.modules, fresh.modules);
+        assert_eq!(loaded.diagnostics, fresh.diagnostics);
+
+        let broken = analysis("fn main( {}\n");
+        let broken_key = cache.key(krate, "src/lib.rs", &[], "fn main( {}\n");
+        cache.store(broken_key, &broken);
+        assert_eq!(
+            cache.load(broken_key).unwrap().diagnostics,
+            broken.diagnostics
+        );
+    }
+
+    #[test]
+    fn every_input_is_in_the_key() {
+        let cache = Cache::with_tool(PathBuf::new(), 1);
+        let krate = cache.crate_key(&CrateInfo::default());
+        let base = cache.key(krate, "a.rs", &[], "x");
+        let module = ["a".to_string()];
+        assert_ne!(base, cache.key(krate, "b.rs", &[], "x"));
+        assert_ne!(base, cache.key(krate, "a.rs", &module, "x"));
+        assert_ne!(base, cache.key(krate, "a.rs", &[], "y"));
+        let other_crate = cache.crate_key(&CrateInfo {
+            entry_attributes: vec!["my::main".into()],
+            ..CrateInfo::default()
+        });
+        assert_ne!(base, cache.key(other_crate, "a.rs", &[], "x"));
+        let other_tool = Cache::with_tool(PathBuf::new(), 2);
+        let other_tool_crate = other_tool.crate_key(&CrateInfo::default());
+        assert_ne!(base, other_tool.key(other_tool_crate, "a.rs", &[], "x"));
+    }
+
+    #[test]
+    fn damaged_or_foreign_entries_are_ignored_and_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::with_tool(tmp.path().to_path_buf(), 1);
+        let krate = cache.crate_key(&CrateInfo::default());
+        let key = cache.key(krate, "src/lib.rs", &[], SOURCE);
+        let fresh = analysis(SOURCE);
+        cache.store(key, &fresh);
+        let path = cache.entry_path(key);
+        let good = fs::read(&path).unwrap();
+
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x40;
+        let other_key = cache.key(krate, "src/other.rs", &[], SOURCE);
+        let foreign = encode(&fresh, other_key).unwrap();
+        for damaged in [
+            Vec::new(),
+            good[..HEADER - 1].to_vec(),
+            good[..good.len() - 1].to_vec(),
+            flipped,
+            foreign,
+            b"not a cache entry at all".to_vec(),
+        ] {
+            fs::write(&path, &damaged).unwrap();
+            assert!(cache.load(key).is_none());
+            cache.store(key, &fresh);
+            assert_eq!(fs::read(&path).unwrap(), good);
+        }
+        // A payload that checks out but does not decode is not trusted either.
+        let mut garbage = good[..HEADER].to_vec();
+        let payload = [0xff; 32];
+        garbage[24..32].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+        garbage[32..40].copy_from_slice(&xxh3_64(&payload).to_le_bytes());
+        garbage.extend_from_slice(&payload);
+        fs::write(&path, &garbage).unwrap();
+        assert!(cache.load(key).is_none());
+        // No temporary files are left behind.
+        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn concurrent_writers_leave_a_sound_entry() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::with_tool(tmp.path().to_path_buf(), 1);
+        let krate = cache.crate_key(&CrateInfo::default());
+        let key = cache.key(krate, "src/lib.rs", &[], SOURCE);
+        let fresh = analysis(SOURCE);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        cache.store(key, &fresh);
+                        if let Some(loaded) = cache.load(key) {
+                            assert_eq!(loaded.diagnostics, fresh.diagnostics);
+                        }
+                    }
+                });
+            }
+        });
+        assert!(cache.load(key).is_some());
+    }
+}
