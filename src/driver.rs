@@ -360,6 +360,8 @@ impl Context<'_> {
                 .all(|finding| finding.level == Level::Allow)
             {
                 file.source = None;
+            } else if file.reported && file.source.is_none() {
+                file.source = read_source(&file.path, &file.display).ok();
             }
         }
         CrateResult {
@@ -498,7 +500,11 @@ impl<'a> Crawl<'a> {
         };
         if file.reported {
             file.suppressions = FileSuppressions::from_comments(&text);
-            file.source = Some(text);
+            // Suppressions are applied with the text; otherwise it is read again only if the
+            // crate's check finds something, so that a crate's texts are not all held at once.
+            if !file.suppressions.is_empty() || !file.findings.is_empty() {
+                file.source = Some(text);
+            }
         }
         (file, modules)
     }
