@@ -75,7 +75,8 @@ run() {
     [[ $label == d ]] && edit_one_file "$i"
     if [[ $have_time == 1 ]]; then
       /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$BIN" "$@" > /dev/null 2> "$WORK/$label.stderr" || true
-      cat "$WORK/time.out" >> "$WORK/$label.times"
+      # GNU time first notes a non-zero exit status (findings) on a line of its own.
+      tail -n 1 "$WORK/time.out" >> "$WORK/$label.times"
     else
       local start end
       start=$(date +%s.%N)
