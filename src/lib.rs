@@ -30,6 +30,7 @@ use std::time::Instant;
 /// Codes the tool reports that are not lints: they cannot be allowed.
 pub const TOOL_CODES: &[&str] = &[
     appstract_lints::SYNTAX_ERROR,
+    appstract_lints::NESTING_TOO_DEEP,
     discover::IO_ERROR,
     discover::INVALID_MANIFEST,
     driver::UNRESOLVED_MODULE,
