@@ -12,6 +12,9 @@ pub mod config;
 pub mod discover;
 pub mod driver;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
+mod isolate;
 pub mod output;
 mod paths;
 pub mod suppress;
@@ -35,6 +38,7 @@ pub const TOOL_CODES: &[&str] = &[
     discover::INVALID_MANIFEST,
     driver::UNRESOLVED_MODULE,
     baseline::STALE_ENTRY,
+    isolate::INTERNAL_ERROR,
 ];
 
 /// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
@@ -174,13 +178,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             eprintln!("skipped `{file}`: {reason}");
         }
     }
-    for internal in &report.internal_errors {
-        print_error(
-            &Error::new(format!("internal error: {internal}"))
-                .with_help("this is a bug in appstract-lint; please report it with the file"),
-            color,
-        );
-    }
+    // Each internal error is an `internal_error` finding of its file; the status says so too.
     Ok(if !report.internal_errors.is_empty() {
         Status::Failure
     } else if report.error_count() > 0 && !args.exit_zero {

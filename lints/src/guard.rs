@@ -441,10 +441,10 @@ impl Scanner<'_> {
         }
         i += 1;
         while i < bytes.len() {
-            if bytes[i] == b'"' && bytes[i + 1..].iter().take(hashes).all(|&b| b == b'#') {
-                if bytes.len() - (i + 1) >= hashes {
-                    return Some(i + 1 + hashes);
-                }
+            let closes = bytes.len() - (i + 1) >= hashes
+                && bytes[i + 1..i + 1 + hashes].iter().all(|&b| b == b'#');
+            if bytes[i] == b'"' && closes {
+                return Some(i + 1 + hashes);
             }
             i += 1;
         }
