@@ -20,7 +20,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {
             files.extend(files_in(&path));
-        } else if !path.file_name().is_some_and(|name| name == "README.md") {
+        } else if path.file_name().is_none_or(|name| name != "README.md") {
             files.push(path);
         }
     }

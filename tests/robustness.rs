@@ -59,6 +59,14 @@ fn beside() -> tempfile::TempDir {
     tmp
 }
 
+/// The `-v` lines that list skipped files.
+fn skipped_lines(out: &Run) -> Vec<&str> {
+    out.stderr
+        .lines()
+        .filter(|line| line.starts_with("skipped `"))
+        .collect()
+}
+
 fn assert_finding_beside(out: &Run) {
     let expected = format!("normal.rs:{FINDING_AT}");
     assert!(
@@ -283,26 +291,18 @@ fn symlinks_are_listed_not_followed_unless_named() {
 
     let out = run(dir, &["-v", "src", "normal.rs"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let listed: Vec<&str> = out
-        .stderr
-        .lines()
-        .take_while(|line| line.starts_with("  "))
-        .map(str::trim)
-        .collect();
     assert_eq!(
-        listed,
+        skipped_lines(&out),
         [
-            "Linted normal.rs",
-            "Linted src/own.rs",
-            "Skipped src/alias.rs (a symbolic link, not followed (name it to lint it))",
-            "Skipped src/dangling.rs (a broken or looping symbolic link, not followed)",
-            "Skipped src/loop (a symbolic link, not followed (name it to lint it))",
-            "Skipped src/shortcut (a symbolic link, not followed (name it to lint it))",
+            "skipped `src/alias.rs`: a symbolic link, not followed (name it to lint it)",
+            "skipped `src/dangling.rs`: a broken or looping symbolic link, not followed",
+            "skipped `src/loop`: a symbolic link, not followed (name it to lint it)",
+            "skipped `src/shortcut`: a symbolic link, not followed (name it to lint it)",
         ]
     );
     assert!(!out.stderr.contains("linked.rs"), "{}", out.stderr);
     assert!(
-        out.stderr.ends_with("in 2 files (4 skipped)\n"),
+        out.stderr.contains("in 2 files (4 skipped)\n"),
         "{}",
         out.stderr
     );
@@ -346,7 +346,9 @@ fn a_fifo_or_device_named_as_a_file_is_not_read() {
 fn a_file_that_vanishes_during_the_run_is_reported() {
     let tmp = beside();
     write(tmp.path(), "gone.rs", FINDING);
-    let plan = appstract_lint::discover::paths(tmp.path(), &[".".into()]).unwrap();
+    let mut finder =
+        appstract_lint::config::Finder::new(tmp.path(), None, Default::default()).unwrap();
+    let plan = appstract_lint::discover::paths(tmp.path(), &[".".into()], &mut finder).unwrap();
     fs::remove_file(tmp.path().join("gone.rs")).unwrap();
     let report = appstract_lint::lint(&plan, 1).unwrap();
     let codes: Vec<(&str, &str)> = report
@@ -360,7 +362,10 @@ fn a_file_that_vanishes_during_the_run_is_reported() {
             ("normal.rs", "nested_runtime_block_on")
         ]
     );
-    assert_eq!(report.skip_reason("gone.rs"), Some("cannot be read"));
+    assert_eq!(
+        report.skipped,
+        [("gone.rs".to_string(), "cannot be read".to_string())]
+    );
     assert!(report.internal_errors.is_empty());
 }
 
@@ -400,9 +405,9 @@ fn a_panic_in_one_file_is_an_internal_error_and_the_rest_is_linted() {
         "{}",
         human.stderr
     );
-    assert!(human
-        .stderr
-        .contains("Skipped boom.rs (the analysis failed (internal error))"));
+    assert!(
+        skipped_lines(&human).contains(&"skipped `boom.rs`: the analysis failed (internal error)")
+    );
 }
 
 #[test]
@@ -496,25 +501,19 @@ fn verbose_accounts_for_every_file() {
     write(tmp.path(), "clean.rs", "fn main() {}\n");
     let out = run(tmp.path(), &["-v", "."]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let listed: Vec<&str> = out
-        .stderr
-        .lines()
-        .take_while(|line| line.starts_with("  "))
-        .map(str::trim)
-        .collect();
     assert_eq!(
-        listed,
+        skipped_lines(&out),
         [
-            "Skipped broken.rs (does not parse)",
-            "Linted clean.rs",
-            "Skipped latin1.rs (not valid UTF-8)",
-            "Linted normal.rs",
+            "skipped `broken.rs`: does not parse",
+            "skipped `latin1.rs`: not valid UTF-8",
         ]
     );
+    assert!(out.stderr.contains("linted 4 files in "), "{}", out.stderr);
     assert!(out
         .stderr
-        .ends_with("3 errors, 0 warnings in 4 files (2 skipped)\n"));
+        .contains("3 errors, 0 warnings in 4 files (2 skipped)\n"));
     // Without -v only the count.
     let quiet = run(tmp.path(), &["."]);
-    assert!(!quiet.stderr.contains("Linted"));
+    assert!(skipped_lines(&quiet).is_empty());
+    assert!(quiet.stderr.ends_with("in 4 files (2 skipped)\n"));
 }
