@@ -14,7 +14,7 @@ pub mod driver;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
-mod isolate;
+pub(crate) mod isolate;
 pub mod output;
 mod paths;
 pub mod suppress;

@@ -517,3 +517,33 @@ fn verbose_accounts_for_every_file() {
     assert!(skipped_lines(&quiet).is_empty());
     assert!(quiet.stderr.ends_with("in 4 files (2 skipped)\n"));
 }
+
+#[test]
+fn tool_problems_land_in_sarif_as_rules() {
+    let tmp = beside();
+    write(
+        tmp.path(),
+        "deep.rs",
+        format!("fn f() {{ {} }}", "(".repeat(2000)),
+    );
+    let mut command = Command::new(BIN);
+    command
+        .args(["--message-format", "sarif", "deep.rs"])
+        .current_dir(tmp.path());
+    let output = command.output().expect("the binary runs");
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF JSON");
+    let rules = &sarif["runs"][0]["tool"]["driver"]["rules"];
+    for code in appstract_lint::TOOL_CODES {
+        assert!(
+            rules
+                .as_array()
+                .expect("rules")
+                .iter()
+                .any(|rule| rule["id"] == *code),
+            "no SARIF rule for `{code}`"
+        );
+    }
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "nesting_too_deep");
+    assert!(result.get("ruleIndex").is_some());
+}
