@@ -5,16 +5,15 @@
 use crate::cache::{Cache, CrateKey};
 use crate::config::{find_any_lint, Settings};
 use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
+use crate::isolate::{self, INTERNAL_ERROR, REPORT_IT};
 use crate::output::LineIndex;
 use crate::paths;
 use crate::suppress::FileSuppressions;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
-use appstract_lints::{CrateInfo, ModDecl, LINTS};
+use appstract_lints::{CrateInfo, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
 use rayon::prelude::*;
-use std::any::Any;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::{Mutex, PoisonError};
@@ -31,7 +30,9 @@ pub struct Report {
     pub files: Vec<ReportedFile>,
     /// Failures of the analysis itself (a panic in a lint): the run ends with status 2.
     pub internal_errors: Vec<String>,
-    /// Files that were not linted or not reported, with the reason (shown with `-v`).
+    /// Files that were not linted or not reported, with the reason (shown with `-v`): excluded,
+    /// unreadable, not UTF-8, not parsing, nesting too deeply, failing the analysis, or a
+    /// symlink that was not followed.
     pub skipped: Vec<(String, String)>,
 }
 
@@ -186,9 +187,67 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
     }
     report.files.sort_by(|a, b| a.display.cmp(&b.display));
     report.internal_errors.sort();
+    report.skipped.extend(
+        plan.skipped
+            .iter()
+            .map(|(path, reason)| (paths::display(&plan.base, path), reason.clone())),
+    );
     report.skipped.sort();
     report.skipped.dedup();
     report
+}
+
+/// Lints one text as a loose file, in memory, without catching panics: the per-file pipeline
+/// (guard, parse, model, every lint, levels and suppressions, tidying for output) for fuzzing
+/// and its regression tests.
+pub fn lint_source(display: &str, text: &str) -> Report {
+    let info = CrateInfo::default();
+    let analysis = lints::analyze_file(
+        &info,
+        FileInput {
+            path: display,
+            source: text,
+            module_path: &[],
+        },
+    );
+    proc_macro2::extra::invalidate_current_thread_spans();
+    let mut probe = LintLevels::default();
+    for lint in LINTS {
+        probe.set(lint, Level::Deny);
+    }
+    let cargo = Arc::new(crate::discover::loose_target(Path::new(display), None));
+    let mut file = AnalysedFile {
+        identity: PathBuf::from(display),
+        path: PathBuf::from(display),
+        display: display.to_string(),
+        reported: true,
+        source: Some(text.to_string()),
+        model: None,
+        findings: analysis.diagnostics,
+        suppressions: FileSuppressions::from_comments(text),
+        cargo: Arc::clone(&cargo),
+    };
+    file.suppressions.add_attributes(&analysis.model.allows);
+    let models = [analysis.model];
+    file.findings.extend(
+        lints::check_crate(&info, &models, &probe)
+            .into_iter()
+            .flatten(),
+    );
+    finalize(&mut file, &Settings::default());
+    let mut reported = ReportedFile {
+        path: file.path,
+        display: file.display,
+        source: file.source,
+        findings: file.findings,
+        linted: true,
+        cargo: Some(cargo),
+    };
+    tidy(&mut reported);
+    Report {
+        files: vec![reported],
+        ..Report::default()
+    }
 }
 
 /// Sorts and deduplicates a file's findings, keeps every range inside its text, and drops the
@@ -313,7 +372,7 @@ impl Context<'_> {
             .internal_errors
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let skipped = crawl
+        let mut skipped = crawl
             .skipped
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
@@ -332,21 +391,25 @@ impl Context<'_> {
             .filter_map(|(index, file)| Some((index, file.model.take()?)))
             .unzip();
         if !models.is_empty() {
-            let checked = panic::catch_unwind(AssertUnwindSafe(|| {
+            let checked = isolate::catch(|| {
+                isolate::injected("check", &unit.info.name);
                 lints::check_crate(&unit.info, &models, self.levels)
-            }));
+            });
             match checked {
                 Ok(per_file) => {
                     for (index, findings) in indices.into_iter().zip(per_file) {
                         files[index].findings.extend(findings);
                     }
                 }
-                Err(payload) => internal_errors.push(format!(
-                    "checking the crate `{}` ({}) panicked: {}",
-                    unit.info.name,
-                    paths::display(self.base, &unit.root),
-                    panic_message(&payload)
-                )),
+                Err(panic) => {
+                    let message = format!(
+                        "checking the crate `{}` ({}) panicked: {panic}",
+                        unit.info.name,
+                        paths::display(self.base, &unit.root),
+                    );
+                    self.salvage(unit, &mut files, indices, models, &message, &mut skipped);
+                    internal_errors.push(message);
+                }
             }
         }
         for file in files.iter_mut().filter(|file| file.reported) {
@@ -368,6 +431,48 @@ impl Context<'_> {
             files,
             internal_errors,
             skipped,
+        }
+    }
+
+    /// After checking a crate panicked: checks each file on its own to keep what it shows
+    /// alone, and reports the failure on the crate's root (or the first reported file).
+    fn salvage(
+        &self,
+        unit: &CrateUnit,
+        files: &mut [AnalysedFile],
+        indices: Vec<usize>,
+        models: Vec<FileModel>,
+        message: &str,
+        skipped: &mut Vec<(String, String)>,
+    ) {
+        let carrier = files
+            .iter()
+            .position(|file| file.path == unit.root && file.reported)
+            .or_else(|| files.iter().position(|file| file.reported));
+        for (index, model) in indices.into_iter().zip(models) {
+            let file = &mut files[index];
+            let alone = isolate::catch(|| {
+                isolate::injected("check", &unit.info.name);
+                lints::check_crate(&unit.info, std::slice::from_ref(&model), self.levels)
+            });
+            match alone {
+                Ok(per_file) => file.findings.extend(per_file.into_iter().flatten()),
+                Err(_) if Some(index) != carrier => file.findings.push(internal_error(format!(
+                    "{message}; this file was not linted"
+                ))),
+                Err(_) => {}
+            }
+            if file.reported {
+                skipped.push((
+                    file.display.clone(),
+                    "the crate's analysis failed (internal error)".to_string(),
+                ));
+            }
+        }
+        if let Some(carrier) = carrier {
+            files[carrier]
+                .findings
+                .push(internal_error(message.to_string()));
         }
     }
 
@@ -412,6 +517,16 @@ impl<'a> Crawl<'a> {
         });
     }
 
+    /// Lists a reported file as skipped.
+    fn skip(&self, file: &AnalysedFile, reason: &str) {
+        if file.reported {
+            self.skipped
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((file.display.clone(), reason.to_string()));
+        }
+    }
+
     /// Reads and analyses one file on this thread.
     fn analyse(&self, job: &FileJob) -> (AnalysedFile, Vec<ModDecl>) {
         let identity = paths::identity(&job.path);
@@ -447,6 +562,12 @@ impl<'a> Crawl<'a> {
         let text = match read_source(&job.path, &file.display) {
             Ok(text) => text,
             Err(unreadable) => {
+                let reason = if unreadable.lossy_text.is_some() {
+                    "not valid UTF-8"
+                } else {
+                    "cannot be read"
+                };
+                self.skip(&file, reason);
                 file.source = unreadable.lossy_text;
                 file.findings.push(unreadable.diagnostic);
                 return (file, Vec::new());
@@ -459,9 +580,11 @@ impl<'a> Crawl<'a> {
             cache.map(|(cache, krate)| cache.key(krate, &file.display, &job.module_path, &text));
         let cached = cache.zip(key).and_then(|((cache, _), key)| cache.load(key));
         let fresh = cached.is_none();
+        let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
         let analysed = match cached {
             Some(analysis) => Ok(analysis),
-            None => panic::catch_unwind(AssertUnwindSafe(|| {
+            None => isolate::catch(|| {
+                isolate::injected("analyze", &file_name);
                 lints::analyze_file(
                     info,
                     FileInput {
@@ -470,7 +593,7 @@ impl<'a> Crawl<'a> {
                         module_path: &job.module_path,
                     },
                 )
-            })),
+            }),
         };
         if fresh {
             // The syn tree is gone; free the thread's span table before the next file.
@@ -482,19 +605,26 @@ impl<'a> Crawl<'a> {
 
         let modules = match analysed {
             Ok(analysis) => {
+                let reason = analysis.diagnostics.iter().find_map(|d| match d.code {
+                    SYNTAX_ERROR => Some("does not parse"),
+                    NESTING_TOO_DEEP => Some("nests too deeply to parse safely"),
+                    _ => None,
+                });
+                if let Some(reason) = reason {
+                    self.skip(&file, reason);
+                }
                 file.model = Some(analysis.model);
                 file.findings = analysis.diagnostics;
                 analysis.modules
             }
-            Err(payload) => {
+            Err(panic) => {
+                let message = format!("analysing `{}` panicked: {panic}", file.display);
+                file.findings.push(internal_error(message.clone()));
+                self.skip(&file, "the analysis failed (internal error)");
                 self.internal_errors
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .push(format!(
-                        "analysing `{}` panicked: {}",
-                        file.display,
-                        panic_message(&payload)
-                    ));
+                    .push(message);
                 Vec::new()
             }
         };
@@ -542,17 +672,19 @@ struct Unreadable {
 /// The file's text as the lints see it: UTF-8 with any byte-order mark removed, as rustc
 /// removes it (syn strips it too, so ranges would otherwise be off by three bytes).
 fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
-    let bytes = std::fs::read(path).map_err(|err| {
+    let unreadable = |reason: String| {
         Box::new(Unreadable {
             diagnostic: Diagnostic::new(
                 IO_ERROR,
                 Level::Deny,
-                format!("cannot read `{display}`: {err}"),
+                format!("cannot read `{display}`: {reason}"),
                 Label::new(0..0, ""),
-            ),
+            )
+            .with_note("the file was not linted"),
             lossy_text: None,
         })
-    })?;
+    };
+    let bytes = read_regular_file(path).map_err(unreadable)?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -577,6 +709,42 @@ fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
             }))
         }
     }
+}
+
+/// Files larger than this are not read: no source file is, and `/dev/zero` never ends.
+pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// The bytes of a regular file. A FIFO or a device named on the command line (or as a module's
+/// `#[path]`) would block or never end, so only regular files are read, and at most
+/// [`MAX_FILE_SIZE`] bytes of them.
+fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let too_large = || {
+        format!(
+            "the file is larger than {} MiB",
+            MAX_FILE_SIZE / 1024 / 1024
+        )
+    };
+    // Checked before opening: opening a FIFO blocks until something writes to it.
+    if !std::fs::metadata(path)
+        .map_err(|err| err.to_string())?
+        .is_file()
+    {
+        return Err("not a regular file".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|err| err.to_string())?;
+    let size = file.metadata().map_err(|err| err.to_string())?.len();
+    if size > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| err.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 enum ModuleProblem {
@@ -700,14 +868,11 @@ fn resolve_module(parent: &FileJob, decl: &ModDecl) -> Result<FileJob, ModulePro
     }
 }
 
-fn panic_message(payload: &Box<dyn Any + Send>) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        message.to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "unknown panic".to_string()
-    }
+/// A failure of the analysis, reported against the file it happened in.
+fn internal_error(message: String) -> Diagnostic {
+    Diagnostic::new(INTERNAL_ERROR, Level::Deny, message, Label::new(0..0, ""))
+        .with_note("the file's findings may be incomplete")
+        .with_help(REPORT_IT)
 }
 
 #[cfg(test)]

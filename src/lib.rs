@@ -14,6 +14,9 @@ pub mod discover;
 pub mod driver;
 mod error;
 pub mod floor;
+#[doc(hidden)]
+pub mod fuzz;
+pub(crate) mod isolate;
 pub mod output;
 mod paths;
 pub mod suppress;
@@ -32,10 +35,12 @@ use std::time::Instant;
 /// Codes the tool reports that are not lints: they cannot be allowed.
 pub const TOOL_CODES: &[&str] = &[
     appstract_lints::SYNTAX_ERROR,
+    appstract_lints::NESTING_TOO_DEEP,
     discover::IO_ERROR,
     discover::INVALID_MANIFEST,
     driver::UNRESOLVED_MODULE,
     baseline::STALE_ENTRY,
+    isolate::INTERNAL_ERROR,
 ];
 
 /// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
@@ -187,13 +192,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             eprintln!("skipped `{file}`: {reason}");
         }
     }
-    for internal in &report.internal_errors {
-        print_error(
-            &Error::new(format!("internal error: {internal}"))
-                .with_help("this is a bug in appstract-lint; please report it with the file"),
-            color,
-        );
-    }
+    // Each internal error is an `internal_error` finding of its file; the status says so too.
     Ok(if !report.internal_errors.is_empty() {
         Status::Failure
     } else if report.error_count() > 0 && !args.exit_zero {

@@ -275,7 +275,7 @@ fn syntax_error_fails_and_other_files_are_still_linted() {
 2 |     let x = ;
   |             ^ expected an expression
 
-1 error, 0 warnings in 2 files
+1 error, 0 warnings in 2 files (1 skipped)
 "
     );
 }
@@ -412,7 +412,9 @@ fn jobs_do_not_change_the_output() {
     let two = run(tmp.path(), &["--jobs", "2", "src"]);
     assert_eq!(one.code, 1);
     assert_eq!(one.stderr, two.stderr);
-    assert!(one.stderr.ends_with("4 errors, 0 warnings in 12 files\n"));
+    assert!(one
+        .stderr
+        .ends_with("4 errors, 0 warnings in 12 files (4 skipped)\n"));
 }
 
 #[test]

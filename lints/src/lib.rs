@@ -9,6 +9,7 @@
 //! Nothing here does I/O, and no syn tree leaves the thread that parsed it.
 
 pub mod diagnostic;
+pub mod guard;
 pub mod lint;
 pub mod model;
 pub mod rules;
@@ -20,6 +21,8 @@ pub use rules::{find_lint, LINTS};
 
 /// Tool codes that are not lints: they cannot be allowed and always report at error level.
 pub const SYNTAX_ERROR: &str = "syntax_error";
+/// A file nested too deeply to parse without risking the stack ([`guard`]); it is not linted.
+pub const NESTING_TOO_DEEP: &str = "nesting_too_deep";
 
 /// What the driver hands over for one file.
 pub struct FileInput<'a> {
@@ -43,7 +46,47 @@ pub struct FileAnalysis {
 ///
 /// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
 pub fn analyze_file(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
+    if let Err(too_deep) = guard::check(input.source) {
+        return refused(input, too_deep);
+    }
     model::build::analyze(krate, input)
+}
+
+/// The analysis of a file the guard refused: an empty model and one error at the place.
+fn refused(input: FileInput<'_>, too_deep: guard::TooDeep) -> FileAnalysis {
+    let model = FileModel {
+        path: input.path.to_string(),
+        module_path: input.module_path.to_vec(),
+        line_starts: std::iter::once(0)
+            .chain(input.source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+        ..FileModel::default()
+    };
+    let (message, label) = match too_deep.measure {
+        guard::Measure::Depth => (
+            format!("this file nests deeper than {} levels", guard::MAX_DEPTH),
+            "the nesting exceeds the limit here",
+        ),
+        guard::Measure::Chain => (
+            format!(
+                "this file chains more than {} operators in one expression",
+                guard::MAX_CHAIN
+            ),
+            "the chain exceeds the limit here",
+        ),
+    };
+    let diagnostic = Diagnostic::new(
+        NESTING_TOO_DEEP,
+        Level::Deny,
+        message,
+        Label::new(too_deep.range, label),
+    )
+    .with_note("the file was not linted: parsing it could overflow the stack");
+    FileAnalysis {
+        model,
+        modules: Vec::new(),
+        diagnostics: vec![diagnostic],
+    }
 }
 
 /// Runs every lint over a crate's files. Returns one list of diagnostics per file, in the order

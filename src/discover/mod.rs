@@ -38,6 +38,8 @@ pub struct Plan {
     pub selection: Option<Vec<SelectedFile>>,
     /// What discovery could not read, reported with the findings.
     pub problems: Vec<Problem>,
+    /// Entries found and deliberately not linted (symlinks under a directory), with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 /// A directory or manifest discovery could not read.
@@ -197,6 +199,7 @@ pub fn cargo_project(
         crates,
         selection: None,
         problems: Vec::new(),
+        skipped: Vec::new(),
     })
 }
 
@@ -220,11 +223,13 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
 
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut skipped = Vec::new();
     for arg in args {
         let path = paths::absolute(cwd, arg);
         if path.is_dir() {
             let listing = walk::rust_files(&path);
             files.extend(listing.files);
+            skipped.extend(listing.skipped);
             problems.extend(listing.errors.into_iter().map(|(path, reason)| Problem {
                 message: format!("cannot read `{}`: {reason}", paths::display(cwd, &path)),
                 path,
@@ -284,6 +289,7 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
         crates,
         selection: Some(selection),
         problems,
+        skipped,
     })
 }
 
@@ -306,6 +312,7 @@ pub fn loose_files(cwd: &Path, files: &[PathBuf]) -> Plan {
         crates: Vec::new(),
         selection: Some(selection),
         problems: Vec::new(),
+        skipped: Vec::new(),
     }
 }
 
@@ -326,7 +333,7 @@ fn file_stem(file: &Path) -> String {
 
 /// How cargo's JSON messages name a file that no target compiles: as a `bin` target of its
 /// package, or of a package named after the file in its directory when it is in none.
-fn loose_target(file: &Path, package: Option<&Package>) -> CargoTarget {
+pub(crate) fn loose_target(file: &Path, package: Option<&Package>) -> CargoTarget {
     let stem = file_stem(file);
     match package {
         Some(package) => CargoTarget {

@@ -8,6 +8,8 @@ pub(crate) struct Listing {
     pub files: Vec<PathBuf>,
     /// Entries that could not be read, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Symlinks to `.rs` files or to directories, which are not followed, with the reason.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 /// Walks `root` without following symlinks, skipping hidden entries and cargo's build
@@ -16,6 +18,7 @@ pub(crate) fn rust_files(root: &Path) -> Listing {
     let mut listing = Listing {
         files: Vec::new(),
         errors: Vec::new(),
+        skipped: Vec::new(),
     };
     let walker = WalkDir::new(root)
         .follow_links(false)
@@ -28,6 +31,18 @@ pub(crate) fn rust_files(root: &Path) -> Listing {
                 let is_rust = entry.path().extension().is_some_and(|ext| ext == "rs");
                 if entry.file_type().is_file() && is_rust {
                     listing.files.push(entry.into_path());
+                } else if entry.path_is_symlink() && entry.depth() > 0 {
+                    let target = std::fs::metadata(entry.path());
+                    let is_dir = target.as_ref().is_ok_and(|meta| meta.is_dir());
+                    if is_rust || is_dir {
+                        let reason = match target {
+                            Ok(_) => "a symbolic link, not followed (name it to lint it)",
+                            Err(_) => "a broken or looping symbolic link, not followed",
+                        };
+                        listing
+                            .skipped
+                            .push((entry.into_path(), reason.to_string()));
+                    }
                 }
             }
             Err(err) => {
@@ -120,6 +135,9 @@ mod tests {
         fs::write(root.join("a.rs"), "").unwrap();
         std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
         std::os::unix::fs::symlink(root.join("a.rs"), root.join("link.rs")).unwrap();
-        assert_eq!(rust_files(&root).files, [root.join("a.rs")]);
+        let listing = rust_files(&root);
+        assert_eq!(listing.files, [root.join("a.rs")]);
+        let skipped: Vec<&PathBuf> = listing.skipped.iter().map(|(path, _)| path).collect();
+        assert_eq!(skipped, [&root.join("link.rs"), &root.join("loop")]);
     }
 }

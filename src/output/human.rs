@@ -80,7 +80,7 @@ impl<W: WriteColor> Emitter for Human<W> {
 /// `2 errors, 1 warning in 14 files`.
 pub fn summary(report: &Report) -> String {
     let files = report.linted_file_count();
-    match (report.error_count(), report.warning_count()) {
+    let summary = match (report.error_count(), report.warning_count()) {
         (0, 0) if files == 0 => "no Rust files found".to_string(),
         (0, 0) => format!("no errors or warnings in {}", count(files, "file")),
         (errors, warnings) => format!(
@@ -89,6 +89,10 @@ pub fn summary(report: &Report) -> String {
             count(warnings, "warning"),
             count(files, "file")
         ),
+    };
+    match report.skipped.len() {
+        0 => summary,
+        skipped => format!("{summary} ({skipped} skipped)"),
     }
 }
 

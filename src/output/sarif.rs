@@ -31,6 +31,14 @@ pub const TOOL_PROBLEMS: &[(&str, &str)] = &[
         crate::baseline::STALE_ENTRY,
         "a baseline entry that matches no finding",
     ),
+    (
+        appstract_lints::NESTING_TOO_DEEP,
+        "a file nested too deeply to parse safely",
+    ),
+    (
+        crate::isolate::INTERNAL_ERROR,
+        "a failure of the analysis itself, to report as a bug",
+    ),
 ];
 
 pub struct Sarif<W> {
