@@ -337,6 +337,34 @@ pub fn is_known_crate(name: &str) -> bool {
     matches!(name, "std" | "core" | "alloc") || WATCHED_CRATES.contains(&name)
 }
 
+/// tokio functions that look up the current runtime when called, and panic without one.
+const NEEDS_RUNTIME_CONTEXT: &[&str] = &[
+    "tokio::spawn",
+    "tokio::task::spawn_blocking",
+    "tokio::runtime::Handle::current",
+    "tokio::time::sleep",
+    "tokio::time::sleep_until",
+    "tokio::time::interval",
+    "tokio::time::interval_at",
+    "tokio::time::timeout",
+    "tokio::time::timeout_at",
+    "tokio::net::TcpListener::from_std",
+    "tokio::net::TcpStream::from_std",
+    "tokio::net::UdpSocket::from_std",
+    "tokio::net::UnixListener::bind",
+    "tokio::net::UnixListener::from_std",
+    "tokio::net::UnixStream::from_std",
+    "tokio::net::UnixDatagram::bind",
+    "tokio::net::UnixDatagram::from_std",
+    "tokio::net::UnixDatagram::unbound",
+    "tokio::net::UnixDatagram::pair",
+    "tokio::signal::unix::signal",
+];
+
+pub fn needs_runtime_context(path: &str) -> bool {
+    NEEDS_RUNTIME_CONTEXT.contains(&path)
+}
+
 /// The last segment of a path.
 pub fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)

@@ -1,7 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::krate::Exec;
-use crate::model::Prov;
+use crate::model::{paths, Prov};
 
 crate::declare_lint! {
     /// ## What it does
@@ -52,18 +52,6 @@ crate::declare_lint! {
 
 const RUNTIME: &str = "tokio::runtime::Runtime";
 
-const NEEDS_CONTEXT: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn_blocking",
-    "tokio::runtime::Handle::current",
-    "tokio::time::sleep",
-    "tokio::time::sleep_until",
-    "tokio::time::interval",
-    "tokio::time::interval_at",
-    "tokio::time::timeout",
-    "tokio::time::timeout_at",
-];
-
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         // (a) built and never used.
@@ -103,7 +91,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             let Some(path) = cx.cm.target(file, id).external() else {
                 continue;
             };
-            if !NEEDS_CONTEXT.contains(&path) {
+            if !paths::needs_runtime_context(path) {
                 continue;
             }
             let Exec::Sync {

@@ -1,6 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
 use crate::model::krate::{Exec, SyncRoot};
+use crate::model::paths;
 
 crate::declare_lint! {
     /// ## What it does
@@ -44,36 +45,13 @@ crate::declare_lint! {
     };
 }
 
-const NEEDS_RUNTIME: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn_blocking",
-    "tokio::runtime::Handle::current",
-    "tokio::time::sleep",
-    "tokio::time::sleep_until",
-    "tokio::time::interval",
-    "tokio::time::interval_at",
-    "tokio::time::timeout",
-    "tokio::time::timeout_at",
-    "tokio::net::TcpListener::from_std",
-    "tokio::net::TcpStream::from_std",
-    "tokio::net::UdpSocket::from_std",
-    "tokio::net::UnixListener::bind",
-    "tokio::net::UnixListener::from_std",
-    "tokio::net::UnixStream::from_std",
-    "tokio::net::UnixDatagram::bind",
-    "tokio::net::UnixDatagram::from_std",
-    "tokio::net::UnixDatagram::unbound",
-    "tokio::net::UnixDatagram::pair",
-    "tokio::signal::unix::signal",
-];
-
 pub fn check(cx: &mut LintCx<'_>) {
     for (file, m) in cx.files().iter().enumerate() {
         for (id, call) in m.calls.iter().enumerate() {
             let Some(path) = cx.cm.target(file, id).external() else {
                 continue;
             };
-            if !NEEDS_RUNTIME.contains(&path) {
+            if !paths::needs_runtime_context(path) {
                 continue;
             }
             // A runtime-less place, or a sync fn that only such places call.
