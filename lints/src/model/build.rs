@@ -1531,6 +1531,32 @@ impl<'a> Builder<'a> {
         });
     }
 
+    /// Records a call found in a macro's tokens: no arguments are known, and it is uncertain.
+    fn push_scanned_call(
+        &mut self,
+        callee: Callee,
+        range: Range<usize>,
+        callee_range: Range<usize>,
+    ) {
+        self.push_call(Call {
+            callee,
+            ctx: self.ctx,
+            label_range: range.clone(),
+            range,
+            callee_range,
+            wild_let: None,
+            args: Vec::new(),
+            short_args: Vec::new(),
+            receiver_range: None,
+            used_as: ValueUse::Other,
+            inside_arg_of: self.arg_of,
+            in_macro: true,
+            in_loop: self.loops.any > 0,
+            in_bare_loop: self.loops.bare > 0,
+            block_end: self.block_end,
+        });
+    }
+
     fn scan_tokens(&mut self, tokens: &[proc_macro2::TokenTree], depth: usize) {
         use proc_macro2::{Delimiter, TokenTree as T};
         if depth > 64 {
@@ -1572,27 +1598,12 @@ impl<'a> Builder<'a> {
                     if after_dot {
                         if let Some(args) = call_args {
                             let end = self.span_range(args.span(), args.span()).end;
-                            let label = start..end;
-                            self.push_call(Call {
-                                callee: Callee::Method {
-                                    name: ident.to_string(),
-                                    receiver: Prov::Unknown,
-                                },
-                                ctx: self.ctx,
-                                range: label.clone(),
-                                callee_range: label.start..label.start + ident.to_string().len(),
-                                label_range: label,
-                                wild_let: None,
-                                args: Vec::new(),
-                                short_args: Vec::new(),
-                                receiver_range: None,
-                                used_as: ValueUse::Other,
-                                inside_arg_of: self.arg_of,
-                                in_macro: true,
-                                in_loop: self.loops.any > 0,
-                                in_bare_loop: self.loops.bare > 0,
-                                block_end: self.block_end,
-                            });
+                            let callee = Callee::Method {
+                                name: ident.to_string(),
+                                receiver: Prov::Unknown,
+                            };
+                            let name_end = start + ident.to_string().len();
+                            self.push_scanned_call(callee, start..end, start..name_end);
                         }
                     } else if let Some(args) = call_args {
                         let res = self.scopes.resolve(&segments, false, true);
@@ -1601,23 +1612,11 @@ impl<'a> Builder<'a> {
                         let last = tokens[j - 1].span();
                         let text = self.text(&(start..self.span_range(last, last).end));
                         let callee_end = start + text.len();
-                        self.push_call(Call {
-                            callee: Callee::Path { res, text },
-                            ctx: self.ctx,
-                            range: label.clone(),
-                            callee_range: start..callee_end,
-                            label_range: label,
-                            wild_let: None,
-                            args: Vec::new(),
-                            short_args: Vec::new(),
-                            receiver_range: None,
-                            used_as: ValueUse::Other,
-                            inside_arg_of: self.arg_of,
-                            in_macro: true,
-                            in_loop: self.loops.any > 0,
-                            in_bare_loop: self.loops.bare > 0,
-                            block_end: self.block_end,
-                        });
+                        self.push_scanned_call(
+                            Callee::Path { res, text },
+                            label,
+                            start..callee_end,
+                        );
                     } else if segments.len() == 1 {
                         if let Res::Local(id) = self.scopes.resolve(&segments, false, true) {
                             let r = self.span_range(tokens[i].span(), tokens[i].span());
