@@ -73,16 +73,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             cx.explain_site(&mut d, file, call.ctx, &site);
             d.notes.push("this does not panic: on a current-thread runtime (the default of `#[tokio::test]`) it hangs when the future needs this thread, and on a multi-thread runtime it takes a worker out of the pool".into());
             let edits = match (&call.callee, call.args.as_slice(), &call.receiver_range) {
-                (Callee::Path { .. }, [future], _) => Some(vec![
-                    Edit {
-                        range: call.range.start..future.start,
-                        replacement: String::new(),
-                    },
-                    Edit {
-                        range: future.end..call.range.end,
-                        replacement: ".await".into(),
-                    },
-                ]),
+                (Callee::Path { .. }, [future], _) => Some(super::await_argument(call, future)),
                 (Callee::Method { .. }, [], Some(receiver)) => Some(vec![Edit {
                     range: receiver.end..call.range.end,
                     replacement: ".await".into(),

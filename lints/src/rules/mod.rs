@@ -87,6 +87,24 @@ pub struct LintCx<'a> {
     expected_panics: Vec<Vec<std::ops::Range<usize>>>,
 }
 
+/// Edits that turn `block_on(future)` (the call's only argument) into `future.await`.
+pub fn await_argument(
+    call: &crate::model::Call,
+    future: &std::ops::Range<usize>,
+) -> Vec<crate::diagnostic::Edit> {
+    use crate::diagnostic::Edit;
+    vec![
+        Edit {
+            range: call.range.start..future.start,
+            replacement: String::new(),
+        },
+        Edit {
+            range: future.end..call.range.end,
+            replacement: ".await".into(),
+        },
+    ]
+}
+
 /// Async code, directly or through the call graph (`via`: the sync fn that is reached).
 #[derive(Clone, Copy, Debug)]
 pub struct AsyncSite {

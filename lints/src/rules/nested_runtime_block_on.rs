@@ -1,5 +1,5 @@
 use super::{Certainty, LintCx};
-use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
+use crate::diagnostic::{Applicability, Label, Suggestion};
 use crate::model::krate::{Driver, Exec, Target};
 use crate::model::{paths, Family};
 
@@ -78,16 +78,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 let suggestion = match (awaitable, call.args.as_slice()) {
                     (true, [future]) => Some(Suggestion {
                         message: "`.await` the future instead".into(),
-                        edits: vec![
-                            Edit {
-                                range: call.range.start..future.start,
-                                replacement: String::new(),
-                            },
-                            Edit {
-                                range: future.end..call.range.end,
-                                replacement: ".await".into(),
-                            },
-                        ],
+                        edits: super::await_argument(call, future),
                         applicability: Applicability::MaybeIncorrect,
                     }),
                     _ => None,
