@@ -100,6 +100,7 @@ struct Builder<'a> {
     krate: &'a CrateInfo,
     source: &'a str,
     base: usize,
+    offsets: spans::Offsets,
     m: FileModel,
     modules: Vec<ModDecl>,
     scopes: Scopes,
@@ -132,6 +133,7 @@ impl<'a> Builder<'a> {
             krate,
             source,
             base,
+            offsets: spans::Offsets::new(&source[base..]),
             m,
             modules: Vec::new(),
             scopes: Scopes::new(deps),
@@ -149,15 +151,13 @@ impl<'a> Builder<'a> {
     }
 
     fn range<T: Spanned>(&self, node: &T) -> Range<usize> {
-        let r = node.span().byte_range();
-        let start = (self.base + r.start).min(self.source.len());
-        let end = (self.base + r.end).clamp(start, self.source.len());
-        start..end
+        let span = node.span();
+        self.span_range(span, span)
     }
 
     fn span_range(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Range<usize> {
-        let start = (self.base + first.byte_range().start).min(self.source.len());
-        let end = (self.base + last.byte_range().end).clamp(start, self.source.len());
+        let start = (self.base + self.offsets.start(first)).min(self.source.len());
+        let end = (self.base + self.offsets.end(last)).clamp(start, self.source.len());
         start..end
     }
 

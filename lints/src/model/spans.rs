@@ -1,8 +1,10 @@
 //! Byte ranges of large syntax nodes without re-tokenizing them. syn's `Spanned` turns a node
 //! back into tokens to find its first and last token, which costs the node's size: on nested
 //! expressions that makes a walk quadratic. These follow the left and right spines instead.
+//!
+//! [`Offsets`] turns span positions into byte offsets.
 
-use proc_macro2::Span;
+use proc_macro2::{LineColumn, Span};
 use syn::spanned::Spanned;
 use syn::Expr;
 
@@ -187,5 +189,114 @@ pub fn macro_end(mac: &syn::Macro) -> Span {
         syn::MacroDelimiter::Paren(p) => p.span.close(),
         syn::MacroDelimiter::Brace(b) => b.span.close(),
         syn::MacroDelimiter::Bracket(b) => b.span.close(),
+    }
+}
+
+/// Byte offsets of span positions in the text syn parsed. proc-macro2 counts columns in chars
+/// and maps chars to bytes through an ordered map that grows with every position asked for;
+/// here a position on an ASCII line (almost every line) is its line's start plus its column.
+pub struct Offsets {
+    len: usize,
+    line_starts: Vec<usize>,
+    /// The lines with a non-ASCII char, with their text; sorted by line index.
+    wide_lines: Vec<(usize, Box<str>)>,
+}
+
+impl Offsets {
+    pub fn new(text: &str) -> Self {
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut wide_lines = Vec::new();
+        if !text.is_ascii() {
+            for (index, &start) in line_starts.iter().enumerate() {
+                let end = line_starts.get(index + 1).map_or(text.len(), |&next| next);
+                let line = &text[start..end];
+                if !line.is_ascii() {
+                    wide_lines.push((index, line.into()));
+                }
+            }
+        }
+        Offsets {
+            len: text.len(),
+            line_starts,
+            wide_lines,
+        }
+    }
+
+    /// The byte offset where a span starts.
+    pub fn start(&self, span: Span) -> usize {
+        self.offset(span.start())
+    }
+
+    /// The byte offset where a span ends.
+    pub fn end(&self, span: Span) -> usize {
+        self.offset(span.end())
+    }
+
+    fn offset(&self, at: LineColumn) -> usize {
+        // Lines are 1-based; a span with no place in the text (call site) is line 1, column 0.
+        let index = at.line.saturating_sub(1);
+        let Some(&start) = self.line_starts.get(index) else {
+            return self.len;
+        };
+        let within = match self.wide_lines.binary_search_by_key(&index, |(i, _)| *i) {
+            Ok(wide) => {
+                let line = &self.wide_lines[wide].1;
+                line.char_indices()
+                    .nth(at.column)
+                    .map_or(line.len(), |(byte, _)| byte)
+            }
+            Err(_) => at.column,
+        };
+        (start + within).min(self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Offsets;
+    use proc_macro2::{TokenStream, TokenTree};
+
+    fn each_token(stream: TokenStream, f: &mut impl FnMut(proc_macro2::Span)) {
+        for tree in stream {
+            f(tree.span());
+            if let TokenTree::Group(group) = tree {
+                f(group.span_open());
+                f(group.span_close());
+                each_token(group.stream(), f);
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_agree_with_proc_macro2_on_every_token() {
+        let text = "fn naïve() {\r\n    let s = \"ünï\ncödé\"; // ✓ done\n\tlet é = '🦀'; f(é, s)\n}\n/* ∑ */ struct Ω;";
+        let offsets = Offsets::new(text);
+        let stream: TokenStream = text.parse().unwrap();
+        let mut seen = 0;
+        each_token(stream, &mut |span| {
+            let bytes = span.byte_range();
+            assert_eq!(
+                offsets.start(span),
+                bytes.start,
+                "{:?}",
+                &text[bytes.clone()]
+            );
+            assert_eq!(offsets.end(span), bytes.end, "{:?}", &text[bytes.clone()]);
+            seen += 1;
+        });
+        assert!(seen > 20);
+        proc_macro2::extra::invalidate_current_thread_spans();
+    }
+
+    #[test]
+    fn positions_past_the_text_are_clamped() {
+        let offsets = Offsets::new("ab\ncd");
+        let at = |line, column| offsets.offset(proc_macro2::LineColumn { line, column });
+        assert_eq!(at(1, 0), 0);
+        assert_eq!(at(2, 1), 4);
+        assert_eq!(at(2, 9), 5);
+        assert_eq!(at(7, 0), 5);
     }
 }
