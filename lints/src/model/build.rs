@@ -32,6 +32,7 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
             builder.file(&file);
             modules = builder.modules;
             model = builder.m;
+            model.shrink_to_fit();
         }
         Err(err) => {
             let range = err.span().byte_range();

@@ -391,6 +391,32 @@ pub struct FileModel {
 }
 
 impl FileModel {
+    /// Gives back the spare capacity the walk left: a crate's models are held until it is
+    /// checked, and vectors grown by doubling are a third empty on average.
+    pub fn shrink_to_fit(&mut self) {
+        self.ctxs.shrink_to_fit();
+        self.fns.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        for call in &mut self.calls {
+            call.args.shrink_to_fit();
+            call.short_args.shrink_to_fit();
+        }
+        self.bindings.shrink_to_fit();
+        for binding in &mut self.bindings {
+            binding.uses.shrink_to_fit();
+        }
+        self.awaits.shrink_to_fit();
+        self.exits.shrink_to_fit();
+        self.macros.shrink_to_fit();
+        self.structs.shrink_to_fit();
+        self.statics.shrink_to_fit();
+        self.uses.shrink_to_fit();
+        self.globs.shrink_to_fit();
+        self.allows.shrink_to_fit();
+        self.method_names.shrink_to_fit();
+        self.line_starts.shrink_to_fit();
+    }
+
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&start| start <= offset)
