@@ -5,6 +5,7 @@
 use super::paths;
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// A fn anywhere in the crate: (file index, fn index in that file).
@@ -14,10 +15,11 @@ pub type CallRef = (usize, CallId);
 
 /// What a call resolves to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
+pub enum Target<'a> {
     /// A path outside the crate (`tokio::spawn`), or a method of a watched type
-    /// (`tokio::runtime::Runtime::block_on`).
-    External(String),
+    /// (`tokio::runtime::Runtime::block_on`). Borrowed from the model where it is written
+    /// there: a crate's targets are held while it is checked.
+    External(Cow<'a, str>),
     /// A fn of the crate; `certain` is false when only the method name matched.
     Fn {
         fn_ref: FnRef,
@@ -26,7 +28,7 @@ pub enum Target {
     Unknown,
 }
 
-impl Target {
+impl Target<'_> {
     pub fn external(&self) -> Option<&str> {
         match self {
             Target::External(p) => Some(p),
@@ -129,7 +131,7 @@ pub struct CrateModel<'a> {
     uses: HashMap<&'a str, &'a Res>,
     globs: HashMap<&'a str, Vec<&'a str>>,
     /// Per file, per call.
-    targets: Vec<Vec<Target>>,
+    targets: Vec<Vec<Target<'a>>>,
     /// Per file, per fn: the witness of being reached from async code (sync fns only).
     reached: Vec<Vec<Option<Witness>>>,
     /// Per file, per fn: a witness that every caller of the sync fn runs without a runtime.
@@ -229,7 +231,7 @@ impl<'a> CrateModel<'a> {
 
     // ----- resolution -----
 
-    pub fn target(&self, file: usize, call: CallId) -> &Target {
+    pub fn target(&self, file: usize, call: CallId) -> &Target<'a> {
         &self.targets[file][call]
     }
 
@@ -238,7 +240,7 @@ impl<'a> CrateModel<'a> {
     }
 
     /// Follows a `crate::` path through the crate's items and re-exports.
-    fn resolve_crate_path(&self, path: &str) -> Target {
+    fn resolve_crate_path(&self, path: &str) -> Target<'a> {
         let mut path = path.to_string();
         let mut seen = HashSet::new();
         for _ in 0..MAX_PROV_DEPTH {
@@ -253,7 +255,7 @@ impl<'a> CrateModel<'a> {
             }
             match self.reexport(&path) {
                 Some(next) if next.starts_with("crate::") => path = next,
-                Some(next) => return Target::External(paths::canonical(next)),
+                Some(next) => return Target::External(Cow::Owned(paths::canonical(next))),
                 None => break,
             }
         }
@@ -290,10 +292,10 @@ impl<'a> CrateModel<'a> {
         }
     }
 
-    fn resolve_res(&self, res: &Res) -> Target {
+    fn resolve_res(&self, res: &'a Res) -> Target<'a> {
         match res {
             Res::Path(p) if p.starts_with("crate::") => self.resolve_crate_path(p),
-            Res::Path(p) => Target::External(p.clone()),
+            Res::Path(p) => Target::External(Cow::Borrowed(p)),
             Res::Globs(candidates) => candidates
                 .iter()
                 .map(|c| self.resolve_crate_path(c))
@@ -303,12 +305,15 @@ impl<'a> CrateModel<'a> {
         }
     }
 
-    fn resolve_call(&self, file: usize, id: CallId) -> Target {
-        let call = &self.files[file].calls[id];
+    fn resolve_call(&self, file: usize, id: CallId) -> Target<'a> {
+        let files: &'a [FileModel] = self.files;
+        let call = &files[file].calls[id];
         match &call.callee {
             Callee::Path { res, .. } => self.resolve_res(res),
             Callee::Method { name, receiver } => match self.ty(file, receiver) {
-                Some(Ty::Lib { path, .. }) => Target::External(format!("{path}::{name}")),
+                Some(Ty::Lib { path, .. }) => {
+                    Target::External(Cow::Owned(format!("{path}::{name}")))
+                }
                 Some(Ty::Crate(ty)) => match self.fns_by_path.get(format!("{ty}::{name}").as_str())
                 {
                     Some(&f) => Target::Fn {
@@ -324,7 +329,7 @@ impl<'a> CrateModel<'a> {
 
     /// A method call on an unknown receiver resolves only when exactly one method of the crate
     /// has the name and the name is not one of a std or watched type's.
-    fn method_by_unique_name(&self, name: &str) -> Target {
+    fn method_by_unique_name(&self, name: &str) -> Target<'a> {
         if is_common_method(name) {
             return Target::Unknown;
         }
