@@ -7,7 +7,7 @@ use crate::config::{find_any_lint, Settings};
 use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
 use crate::isolate::{self, INTERNAL_ERROR, REPORT_IT};
 use crate::output::LineIndex;
-use crate::paths;
+use crate::paths::{self, FileId};
 use crate::suppress::FileSuppressions;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
 use appstract_lints::{CrateInfo, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
@@ -86,7 +86,7 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
         probe.set(lint, Level::Deny);
     }
     let levels = &probe;
-    let selected: Option<HashSet<PathBuf>> = plan.selection.as_ref().map(|selection| {
+    let selected: Option<HashSet<FileId>> = plan.selection.as_ref().map(|selection| {
         selection
             .iter()
             .map(|file| paths::identity(&file.path))
@@ -107,7 +107,7 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
 
     // Selected files no crate reached are crates of their own.
     if let Some(selection) = &plan.selection {
-        let reached: HashSet<&PathBuf> = results
+        let reached: HashSet<&FileId> = results
             .iter()
             .flat_map(|result| result.files.iter().map(|file| &file.identity))
             .collect();
@@ -134,7 +134,7 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
         base: plan.base.clone(),
         ..Report::default()
     };
-    let mut files: BTreeMap<PathBuf, ReportedFile> = BTreeMap::new();
+    let mut files: BTreeMap<FileId, ReportedFile> = BTreeMap::new();
     for result in results {
         report.internal_errors.extend(result.internal_errors);
         report.skipped.extend(result.skipped);
@@ -217,7 +217,7 @@ pub fn lint_source(display: &str, text: &str) -> Report {
     }
     let cargo = Arc::new(crate::discover::loose_target(Path::new(display), None));
     let mut file = AnalysedFile {
-        identity: PathBuf::from(display),
+        identity: FileId::Path(PathBuf::from(display)),
         path: PathBuf::from(display),
         display: display.to_string(),
         reported: true,
@@ -301,7 +301,7 @@ fn fit(range: &mut Range<usize>, text: &str) {
 struct Context<'a> {
     base: &'a Path,
     /// Identities of the files to report; `None` reports everything.
-    selected: Option<&'a HashSet<PathBuf>>,
+    selected: Option<&'a HashSet<FileId>>,
     levels: &'a LintLevels,
     cache: Option<&'a Cache>,
 }
@@ -313,7 +313,7 @@ struct CrateResult {
 }
 
 struct AnalysedFile {
-    identity: PathBuf,
+    identity: FileId,
     path: PathBuf,
     display: String,
     reported: bool,
@@ -339,7 +339,7 @@ struct Crawl<'a> {
     context: &'a Context<'a>,
     unit: &'a CrateUnit,
     cache_key: Option<CrateKey>,
-    seen: Mutex<HashSet<PathBuf>>,
+    seen: Mutex<HashSet<FileId>>,
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
     skipped: Mutex<Vec<(String, String)>>,
@@ -347,11 +347,12 @@ struct Crawl<'a> {
 
 impl Context<'_> {
     fn check_crate(&self, unit: &CrateUnit) -> CrateResult {
+        let root_identity = paths::identity(&unit.root);
         let crawl = Crawl {
             context: self,
             unit,
             cache_key: self.cache.map(|cache| cache.crate_key(&unit.info)),
-            seen: Mutex::new(HashSet::from([paths::identity(&unit.root)])),
+            seen: Mutex::new(HashSet::from([root_identity.clone()])),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
             skipped: Mutex::new(Vec::new()),
@@ -362,7 +363,7 @@ impl Context<'_> {
             module_path: Vec::new(),
             relative: None,
         };
-        rayon::scope(|scope| crawl.spawn(scope, root));
+        rayon::scope(|scope| crawl.spawn(scope, root, root_identity));
 
         let mut files = crawl
             .done
@@ -476,32 +477,33 @@ impl Context<'_> {
         }
     }
 
-    fn is_reported(&self, identity: &Path) -> bool {
+    fn is_reported(&self, identity: &FileId) -> bool {
         self.selected
             .is_none_or(|selected| selected.contains(identity))
     }
 }
 
 impl<'a> Crawl<'a> {
-    fn spawn<'scope>(&'scope self, scope: &rayon::Scope<'scope>, job: FileJob)
+    fn spawn<'scope>(&'scope self, scope: &rayon::Scope<'scope>, job: FileJob, identity: FileId)
     where
         'a: 'scope,
     {
         scope.spawn(move |scope| {
-            let (mut file, modules) = self.analyse(&job);
+            let (mut file, modules) = self.analyse(&job, identity);
             if self.unit.follow_modules {
                 for decl in &modules {
                     match resolve_module(&job, decl) {
                         Ok(child) => {
+                            let identity = paths::identity(&child.path);
                             let first_visit = self
                                 .seen
                                 .lock()
                                 .unwrap_or_else(PoisonError::into_inner)
-                                .insert(paths::identity(&child.path));
+                                .insert(identity.clone());
                             // A file reached twice (`#[path]` cycles, shared modules) is
                             // analysed once.
                             if first_visit {
-                                self.spawn(scope, child);
+                                self.spawn(scope, child, identity);
                             }
                         }
                         Err(problem) => file
@@ -528,8 +530,7 @@ impl<'a> Crawl<'a> {
     }
 
     /// Reads and analyses one file on this thread.
-    fn analyse(&self, job: &FileJob) -> (AnalysedFile, Vec<ModDecl>) {
-        let identity = paths::identity(&job.path);
+    fn analyse(&self, job: &FileJob, identity: FileId) -> (AnalysedFile, Vec<ModDecl>) {
         let display = paths::display(self.context.base, &job.path);
         let mut reported = self.context.is_reported(&identity);
         if reported && self.unit.settings.is_excluded(&job.path) {

@@ -20,9 +20,28 @@ pub fn absolute(base: &Path, path: &Path) -> PathBuf {
 }
 
 /// The identity of a file, so that one reached as `src/a.rs` and through a `#[path]` or a
-/// symlink is analysed once. Falls back to the path itself when it cannot be resolved.
-pub fn identity(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// symlink is analysed once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileId {
+    /// The device and inode, where the OS has them: one `stat`, where resolving the path
+    /// would read every link on the way.
+    Inode { device: u64, inode: u64 },
+    /// The canonical path, or the path itself when it cannot be resolved.
+    Path(PathBuf),
+}
+
+pub fn identity(path: &Path) -> FileId {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            return FileId::Inode {
+                device: metadata.dev(),
+                inode: metadata.ino(),
+            };
+        }
+    }
+    FileId::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// How a path is shown: relative to `base` when under it, as given otherwise.
