@@ -1,13 +1,16 @@
-//! The per-file cache: what [`appstract_lints::analyze_file`] made of a file (its model, its
-//! `mod` items, its direct findings), keyed by everything the analysis reads: the file's text,
-//! its displayed path and module path, the crate's description (kind, dependencies, configured
-//! entry attributes and blocking functions) and the tool itself (version and executable). The
-//! per-crate check always runs again, on the cached and fresh models alike.
+//! The cache: what [`appstract_lints::analyze_file`] made of a file (its model, its `mod`
+//! items, its direct findings), keyed by everything the analysis reads: the file's text, its
+//! displayed path and module path, the crate's description (kind, dependencies, configured
+//! entry attributes and blocking functions) and the tool itself (version and executable). And
+//! what checking a crate found in each of its files, keyed by the crate's description and the
+//! keys of all its files: a crate none of whose files changed is not checked again, and its
+//! models are not even decoded (an entry's model is decoded only when it is needed).
 //!
-//! One file per entry under `<dir>/v1/<2 hex>/<32 hex>`, written to a temporary file and renamed,
+//! One file per entry under `<dir>/v2/<2 hex>/<32 hex>`, written to a temporary file and renamed,
 //! so that concurrent runs never see half an entry. An entry is checked before use (magic, key,
 //! length, checksum, decoding); one that fails any check is ignored and rewritten.
 
+use appstract_lints::model::AttrAllow;
 use appstract_lints::{CrateInfo, Diagnostic, FileAnalysis, FileModel, ModDecl};
 use bincode::Options;
 use std::fs;
@@ -16,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
-const MAGIC: &[u8; 8] = b"APLCACH1";
+const MAGIC: &[u8; 8] = b"APLCACH2";
 /// magic, key (16), payload length (8), payload checksum (8).
 const HEADER: usize = 8 + 16 + 8 + 8;
 
@@ -37,6 +40,30 @@ pub struct Key(u128);
 /// What a crate contributes to its files' keys; computed once per crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CrateKey(u128);
+
+/// A file's cached analysis, with its model still encoded.
+pub struct CachedFile {
+    pub modules: Vec<ModDecl>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The model's `cfg_attr` suppressions, which reported files need whether or not the
+    /// crate is checked again.
+    pub allows: Vec<AttrAllow>,
+    pub model: EncodedModel,
+}
+
+/// A model as the cache holds it: decoded only for a crate that is checked again.
+pub struct EncodedModel(Vec<u8>);
+
+impl EncodedModel {
+    /// The model. `None` only if the entry's checksum matched but its model does not decode,
+    /// which a sound build never writes.
+    pub fn decode(&self) -> Option<FileModel> {
+        options()
+            .with_limit(self.0.len() as u64 * 64 + 4096)
+            .deserialize(&self.0)
+            .ok()
+    }
+}
 
 impl Cache {
     /// A cache in `dir` (created when first written). `None` when the tool's own executable
@@ -88,22 +115,55 @@ impl Cache {
         Key(hasher.digest128())
     }
 
-    fn entry_path(&self, key: Key) -> PathBuf {
-        let hex = format!("{:032x}", key.0);
-        self.dir.join("v1").join(&hex[..2]).join(&hex)
+    /// Everything checking a crate depends on: the crate's description and the keys of its
+    /// files (each covers the file's text and path), in the order the files are checked in.
+    pub fn check_key(&self, krate: CrateKey, files: impl IntoIterator<Item = Key>) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"crate check");
+        hasher.update(&krate.0.to_le_bytes());
+        for file in files {
+            hasher.update(&file.0.to_le_bytes());
+        }
+        Key(hasher.digest128())
     }
 
-    /// The entry for `key`, if there is a sound one.
-    pub fn load(&self, key: Key) -> Option<FileAnalysis> {
+    fn entry_path(&self, key: Key) -> PathBuf {
+        let hex = format!("{:032x}", key.0);
+        self.dir.join("v2").join(&hex[..2]).join(&hex)
+    }
+
+    /// The file entry for `key`, if there is a sound one.
+    pub fn load(&self, key: Key) -> Option<CachedFile> {
         let bytes = fs::read(self.entry_path(key)).ok()?;
         decode(&bytes, key)
     }
 
     /// Records an analysis. Failures are ignored: the cache only saves time.
     pub fn store(&self, key: Key, analysis: &FileAnalysis) {
-        let Some(bytes) = encode(analysis, key) else {
-            return;
-        };
+        if let Some(bytes) = encode(analysis, key) {
+            self.write(key, &bytes);
+        }
+    }
+
+    /// What checking a crate found in each of its files, if there is a sound entry for `key`
+    /// (see [`Cache::check_key`]) with one list per file.
+    pub fn load_findings(&self, key: Key, files: usize) -> Option<Vec<Vec<Diagnostic>>> {
+        let bytes = fs::read(self.entry_path(key)).ok()?;
+        let findings: Vec<Vec<Diagnostic>> = options()
+            .with_limit(bytes.len() as u64 * 64 + 4096)
+            .deserialize(checked_payload(&bytes, key)?)
+            .ok()?;
+        (findings.len() == files).then_some(findings)
+    }
+
+    /// Records what checking a crate found.
+    pub fn store_findings(&self, key: Key, findings: &[Vec<Diagnostic>]) {
+        if let Ok(payload) = options().serialize(findings) {
+            self.write(key, &frame(&payload, key));
+        }
+    }
+
+    fn write(&self, key: Key, bytes: &[u8]) {
         let path = self.entry_path(key);
         let Some(parent) = path.parent() else { return };
         if fs::create_dir_all(parent).is_err() {
@@ -115,7 +175,7 @@ impl Cache {
             std::process::id(),
             self.temp_counter.fetch_add(1, Ordering::Relaxed)
         ));
-        let written = fs::File::create(&temp).and_then(|mut file| file.write_all(&bytes));
+        let written = fs::File::create(&temp).and_then(|mut file| file.write_all(bytes));
         if written.is_err() || fs::rename(&temp, &path).is_err() {
             let _ = fs::remove_file(&temp);
         }
@@ -127,57 +187,76 @@ fn options() -> impl Options {
 }
 
 #[derive(serde::Serialize)]
-struct EntryRef<'a> {
-    model: &'a FileModel,
+struct HeadRef<'a> {
     modules: &'a [ModDecl],
     diagnostics: &'a [Diagnostic],
+    allows: &'a [AttrAllow],
 }
 
 #[derive(serde::Deserialize)]
-struct Entry {
-    model: FileModel,
+struct Head {
     modules: Vec<ModDecl>,
     diagnostics: Vec<Diagnostic>,
+    allows: Vec<AttrAllow>,
 }
 
+/// A file entry's payload: the head's length, the head, then the model, so that the model can
+/// be decoded later or never.
 fn encode(analysis: &FileAnalysis, key: Key) -> Option<Vec<u8>> {
-    let payload = options()
-        .serialize(&EntryRef {
-            model: &analysis.model,
+    let head = options()
+        .serialize(&HeadRef {
             modules: &analysis.modules,
             diagnostics: &analysis.diagnostics,
+            allows: &analysis.model.allows,
         })
         .ok()?;
+    let model = options().serialize(&analysis.model).ok()?;
+    let mut payload = Vec::with_capacity(8 + head.len() + model.len());
+    payload.extend_from_slice(&(head.len() as u64).to_le_bytes());
+    payload.extend_from_slice(&head);
+    payload.extend_from_slice(&model);
+    Some(frame(&payload, key))
+}
+
+fn decode(bytes: &[u8], key: Key) -> Option<CachedFile> {
+    let payload = checked_payload(bytes, key)?;
+    let (length, rest) = payload.split_at_checked(8)?;
+    let length = usize::try_from(u64::from_le_bytes(length.try_into().ok()?)).ok()?;
+    let (head, model) = rest.split_at_checked(length)?;
+    let head: Head = options()
+        .with_limit(head.len() as u64 * 64 + 4096)
+        .deserialize(head)
+        .ok()?;
+    Some(CachedFile {
+        modules: head.modules,
+        diagnostics: head.diagnostics,
+        allows: head.allows,
+        model: EncodedModel(model.to_vec()),
+    })
+}
+
+/// An entry: magic, key, payload length and checksum, then the payload.
+fn frame(payload: &[u8], key: Key) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&key.0.to_le_bytes());
     bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-    bytes.extend_from_slice(&payload);
-    Some(bytes)
+    bytes.extend_from_slice(&xxh3_64(payload).to_le_bytes());
+    bytes.extend_from_slice(payload);
+    bytes
 }
 
-fn decode(bytes: &[u8], key: Key) -> Option<FileAnalysis> {
+/// The payload of an entry whose magic, key, length and checksum check out.
+fn checked_payload(bytes: &[u8], key: Key) -> Option<&[u8]> {
     let (header, payload) = bytes.split_at_checked(HEADER)?;
     let (magic, rest) = header.split_at(8);
     let (stored_key, rest) = rest.split_at(16);
     let (length, checksum) = rest.split_at(8);
-    if magic != MAGIC
-        || stored_key != key.0.to_le_bytes()
-        || length != (payload.len() as u64).to_le_bytes()
-        || checksum != xxh3_64(payload).to_le_bytes()
-    {
-        return None;
-    }
-    let entry: Entry = options()
-        .with_limit(payload.len() as u64 * 64 + 4096)
-        .deserialize(payload)
-        .ok()?;
-    Some(FileAnalysis {
-        model: entry.model,
-        modules: entry.modules,
-        diagnostics: entry.diagnostics,
-    })
+    let sound = magic == MAGIC
+        && stored_key == key.0.to_le_bytes()
+        && length == (payload.len() as u64).to_le_bytes()
+        && checksum == xxh3_64(payload).to_le_bytes();
+    sound.then_some(payload)
 }
 
 /// Where the cache goes when no `--cache-dir` is given: `$CARGO_TARGET_DIR/appstract-lint`, or
@@ -224,9 +303,14 @@ mod tests {
         let fresh = analysis(SOURCE);
         cache.store(key, &fresh);
         let loaded = cache.load(key).expect("the entry was stored");
-        assert_eq!(format!("{:?}", loaded.model), format!("{:?}", fresh.model));
+        let model = loaded.model.decode().expect("the model decodes");
+        assert_eq!(format!("{model:?}"), format!("{:?}", fresh.model));
         assert_eq!(loaded.modules, fresh.modules);
         assert_eq!(loaded.diagnostics, fresh.diagnostics);
+        assert_eq!(
+            format!("{:?}", loaded.allows),
+            format!("{:?}", fresh.model.allows)
+        );
 
         let broken = analysis("fn main( {}\n");
         let broken_key = cache.key(krate, "src/lib.rs", &[], "fn main( {}\n");
@@ -235,6 +319,31 @@ mod tests {
             cache.load(broken_key).unwrap().diagnostics,
             broken.diagnostics
         );
+    }
+
+    #[test]
+    fn crate_findings_round_trip_and_need_every_file_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::with_tool(tmp.path().to_path_buf(), 1);
+        let krate = cache.crate_key(&CrateInfo::default());
+        let a = cache.key(krate, "src/lib.rs", &[], SOURCE);
+        let b = cache.key(krate, "src/net.rs", &["net".to_string()], "fn f() {}");
+        let key = cache.check_key(krate, [a, b]);
+        assert_ne!(key, cache.check_key(krate, [b, a]));
+        assert_ne!(key, cache.check_key(krate, [a]));
+        assert_ne!(key, a);
+
+        let findings = vec![analysis("fn main( {}\n").diagnostics, Vec::new()];
+        assert!(cache.load_findings(key, 2).is_none());
+        cache.store_findings(key, &findings);
+        assert_eq!(cache.load_findings(key, 2), Some(findings.clone()));
+        // An entry for another number of files is not trusted.
+        assert!(cache.load_findings(key, 3).is_none());
+        // Nor one that is damaged.
+        let path = cache.entry_path(key);
+        let good = fs::read(&path).unwrap();
+        fs::write(&path, &good[..good.len() - 1]).unwrap();
+        assert!(cache.load_findings(key, 2).is_none());
     }
 
     #[test]

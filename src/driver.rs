@@ -2,7 +2,7 @@
 //! it); `mod` items are followed as rustc does; then each crate is checked as a whole. Crates are
 //! processed in parallel too.
 
-use crate::cache::{Cache, CrateKey};
+use crate::cache::{Cache, CrateKey, EncodedModel, Key};
 use crate::config::{find_any_lint, Settings};
 use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
 use crate::isolate::{self, INTERNAL_ERROR, REPORT_IT};
@@ -223,6 +223,7 @@ pub fn lint_source(display: &str, text: &str) -> Report {
         reported: true,
         source: Some(text.to_string()),
         model: None,
+        key: None,
         findings: analysis.diagnostics,
         suppressions: FileSuppressions::from_comments(text),
         cargo: Arc::clone(&cargo),
@@ -318,10 +319,18 @@ struct AnalysedFile {
     display: String,
     reported: bool,
     source: Option<String>,
-    model: Option<FileModel>,
+    model: Option<Model>,
+    /// The file's cache key, when the cache is on and the file could be read.
+    key: Option<Key>,
     findings: Vec<Diagnostic>,
     suppressions: FileSuppressions,
     cargo: Arc<CargoTarget>,
+}
+
+/// A file's model: just made, or still encoded in its cache entry.
+enum Model {
+    Fresh(Box<FileModel>),
+    Cached(EncodedModel),
 }
 
 /// A file to analyse, with where its own `mod` items are looked for.
@@ -348,10 +357,11 @@ struct Crawl<'a> {
 impl Context<'_> {
     fn check_crate(&self, unit: &CrateUnit) -> CrateResult {
         let root_identity = paths::identity(&unit.root);
+        let crawl_key = self.cache.map(|cache| cache.crate_key(&unit.info));
         let crawl = Crawl {
             context: self,
             unit,
-            cache_key: self.cache.map(|cache| cache.crate_key(&unit.info)),
+            cache_key: crawl_key,
             seen: Mutex::new(HashSet::from([root_identity.clone()])),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
@@ -379,40 +389,13 @@ impl Context<'_> {
             .unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
 
-        // The `cfg_attr` suppressions of reported files, before the models are handed over.
-        for file in files.iter_mut().filter(|file| file.reported) {
-            if let Some(model) = &file.model {
-                file.suppressions.add_attributes(&model.allows);
-            }
-        }
-
-        let (indices, models): (Vec<usize>, Vec<FileModel>) = files
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(index, file)| Some((index, file.model.take()?)))
-            .unzip();
-        if !models.is_empty() {
-            let checked = isolate::catch(|| {
-                isolate::injected("check", &unit.info.name);
-                lints::check_crate(&unit.info, &models, self.levels)
-            });
-            match checked {
-                Ok(per_file) => {
-                    for (index, findings) in indices.into_iter().zip(per_file) {
-                        files[index].findings.extend(findings);
-                    }
-                }
-                Err(panic) => {
-                    let message = format!(
-                        "checking the crate `{}` ({}) panicked: {panic}",
-                        unit.info.name,
-                        paths::display(self.base, &unit.root),
-                    );
-                    self.salvage(unit, &mut files, indices, models, &message, &mut skipped);
-                    internal_errors.push(message);
-                }
-            }
-        }
+        self.check_files(
+            unit,
+            crawl_key,
+            &mut files,
+            &mut internal_errors,
+            &mut skipped,
+        );
         for file in files.iter_mut().filter(|file| file.reported) {
             finalize(file, &unit.settings);
         }
@@ -432,6 +415,87 @@ impl Context<'_> {
             files,
             internal_errors,
             skipped,
+        }
+    }
+
+    /// Checks the crate's files together and adds what it finds to each. When the cache holds
+    /// the findings for exactly these files, their models are not even decoded.
+    fn check_files(
+        &self,
+        unit: &CrateUnit,
+        crate_key: Option<CrateKey>,
+        files: &mut [AnalysedFile],
+        internal_errors: &mut Vec<String>,
+        skipped: &mut Vec<(String, String)>,
+    ) {
+        let indices: Vec<usize> = (0..files.len())
+            .filter(|&index| files[index].model.is_some())
+            .collect();
+        if indices.is_empty() {
+            return;
+        }
+        let cache = self.cache.zip(crate_key).and_then(|(cache, krate)| {
+            let keys: Option<Vec<Key>> = indices.iter().map(|&index| files[index].key).collect();
+            Some((cache, cache.check_key(krate, keys?)))
+        });
+        if let Some(found) = cache.and_then(|(cache, key)| cache.load_findings(key, indices.len()))
+        {
+            for (index, findings) in indices.into_iter().zip(found) {
+                files[index].model = None;
+                files[index].findings.extend(findings);
+            }
+            return;
+        }
+
+        let wanted = indices.len();
+        let mut models = Vec::with_capacity(wanted);
+        let mut decoded = Vec::with_capacity(wanted);
+        for index in indices {
+            let file = &mut files[index];
+            let model = match file.model.take() {
+                Some(Model::Fresh(model)) => Some(*model),
+                Some(Model::Cached(encoded)) => encoded.decode(),
+                None => None,
+            };
+            match model {
+                Some(model) => {
+                    models.push(model);
+                    decoded.push(index);
+                }
+                None => {
+                    let message = format!(
+                        "the cached analysis of `{}` does not decode; run with `--no-cache`",
+                        file.display
+                    );
+                    file.findings.push(internal_error(message.clone()));
+                    internal_errors.push(message);
+                }
+            }
+        }
+        let complete = decoded.len() == wanted;
+        let indices = decoded;
+        let checked = isolate::catch(|| {
+            isolate::injected("check", &unit.info.name);
+            lints::check_crate(&unit.info, &models, self.levels)
+        });
+        match checked {
+            Ok(per_file) => {
+                if let (Some((cache, key)), true) = (cache, complete) {
+                    cache.store_findings(key, &per_file);
+                }
+                for (index, findings) in indices.into_iter().zip(per_file) {
+                    files[index].findings.extend(findings);
+                }
+            }
+            Err(panic) => {
+                let message = format!(
+                    "checking the crate `{}` ({}) panicked: {panic}",
+                    unit.info.name,
+                    paths::display(self.base, &unit.root),
+                );
+                self.salvage(unit, files, indices, models, &message, skipped);
+                internal_errors.push(message);
+            }
         }
     }
 
@@ -555,6 +619,7 @@ impl<'a> Crawl<'a> {
             path: job.path.clone(),
             source: None,
             model: None,
+            key: None,
             findings: Vec::new(),
             display,
             suppressions: FileSuppressions::default(),
@@ -579,34 +644,49 @@ impl<'a> Crawl<'a> {
         let cache = self.context.cache.zip(self.cache_key);
         let key =
             cache.map(|(cache, krate)| cache.key(krate, &file.display, &job.module_path, &text));
-        let cached = cache.zip(key).and_then(|((cache, _), key)| cache.load(key));
-        let fresh = cached.is_none();
+        file.key = key;
         let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
+        let cached = cache.zip(key).and_then(|((cache, _), key)| cache.load(key));
         let analysed = match cached {
-            Some(analysis) => Ok(analysis),
-            None => isolate::catch(|| {
-                isolate::injected("analyze", &file_name);
-                lints::analyze_file(
-                    info,
-                    FileInput {
-                        path: &file.display,
-                        source: &text,
-                        module_path: &job.module_path,
-                    },
-                )
-            }),
-        };
-        if fresh {
-            // The syn tree is gone; free the thread's span table before the next file.
-            proc_macro2::extra::invalidate_current_thread_spans();
-            if let (Some((cache, _)), Some(key), Ok(analysis)) = (cache, key, &analysed) {
-                cache.store(key, analysis);
+            Some(cached) => Ok((
+                Model::Cached(cached.model),
+                cached.modules,
+                cached.diagnostics,
+                cached.allows,
+            )),
+            None => {
+                let analysis = isolate::catch(|| {
+                    isolate::injected("analyze", &file_name);
+                    lints::analyze_file(
+                        info,
+                        FileInput {
+                            path: &file.display,
+                            source: &text,
+                            module_path: &job.module_path,
+                        },
+                    )
+                });
+                // The syn tree is gone; free the thread's span table before the next file.
+                proc_macro2::extra::invalidate_current_thread_spans();
+                analysis.map(|analysis| {
+                    if let (Some((cache, _)), Some(key)) = (cache, key) {
+                        cache.store(key, &analysis);
+                    }
+                    let allows = analysis.model.allows.clone();
+                    (
+                        Model::Fresh(Box::new(analysis.model)),
+                        analysis.modules,
+                        analysis.diagnostics,
+                        allows,
+                    )
+                })
             }
-        }
+        };
 
+        let mut allows = Vec::new();
         let modules = match analysed {
-            Ok(analysis) => {
-                let reason = analysis.diagnostics.iter().find_map(|d| match d.code {
+            Ok((model, modules, diagnostics, attr_allows)) => {
+                let reason = diagnostics.iter().find_map(|d| match d.code {
                     SYNTAX_ERROR => Some("does not parse"),
                     NESTING_TOO_DEEP => Some("nests too deeply to parse safely"),
                     _ => None,
@@ -614,9 +694,10 @@ impl<'a> Crawl<'a> {
                 if let Some(reason) = reason {
                     self.skip(&file, reason);
                 }
-                file.model = Some(analysis.model);
-                file.findings = analysis.diagnostics;
-                analysis.modules
+                file.model = Some(model);
+                file.findings = diagnostics;
+                allows = attr_allows;
+                modules
             }
             Err(panic) => {
                 let message = format!("analysing `{}` panicked: {panic}", file.display);
@@ -631,6 +712,7 @@ impl<'a> Crawl<'a> {
         };
         if file.reported {
             file.suppressions = FileSuppressions::from_comments(&text);
+            file.suppressions.add_attributes(&allows);
             // Suppressions are applied with the text; otherwise it is read again only if the
             // crate's check finds something, so that a crate's texts are not all held at once.
             if !file.suppressions.is_empty() || !file.findings.is_empty() {

@@ -788,3 +788,78 @@ fn demo_parses() {
     assert!(!out.stderr.contains("io_error"), "{}", out.stderr);
     assert_ne!(out.code, 2, "{}", out.stderr);
 }
+
+/// A cached run prints what a run without the cache prints: after an edit that changes what
+/// an unchanged file reports (through the call graph), with nothing changed, and with every
+/// cache entry damaged.
+#[test]
+fn cached_runs_report_what_uncached_runs_report() {
+    let tmp = temp();
+    let project = tmp.path().join("svc");
+    let cache = tmp.path().join("cache");
+    let cache_arg = cache.to_str().expect("a UTF-8 path");
+    write(
+        &project,
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n",
+    );
+    write(
+        &project,
+        "src/main.rs",
+        "mod worker;\n\nfn main() {\n    worker::start();\n}\n",
+    );
+    write(
+        &project,
+        "src/worker.rs",
+        "pub fn start() {\n    tokio::spawn(async {});\n}\n",
+    );
+    let compare = |expect_in_worker: bool| {
+        let cached = run(
+            &project,
+            &["--message-format", "short", "--cache-dir", cache_arg],
+        );
+        let uncached = run(&project, &["--message-format", "short", "--no-cache"]);
+        assert_eq!(cached.code, uncached.code);
+        assert_eq!(cached.stderr, uncached.stderr);
+        assert_eq!(cached.stdout, uncached.stdout);
+        let in_worker = "src/worker.rs:2:5: warning[tokio_call_outside_runtime]";
+        assert_eq!(
+            cached.stderr.contains(in_worker),
+            expect_in_worker,
+            "{}",
+            cached.stderr
+        );
+        cached.stderr
+    };
+
+    let cold = compare(true);
+    assert!(fs::read_dir(&cache).is_ok(), "the cache was written");
+    assert_eq!(compare(true), cold, "a warm run with nothing changed");
+
+    // `worker.rs` is unchanged; what it reports depends on its caller.
+    write(
+        &project,
+        "src/main.rs",
+        "mod worker;\n\n#[tokio::main]\nasync fn main() {\n    worker::start();\n}\n",
+    );
+    compare(false);
+    compare(false);
+    write(
+        &project,
+        "src/main.rs",
+        "mod worker;\n\nfn main() {\n    worker::start();\n}\n",
+    );
+    assert_eq!(compare(true), cold, "back to the first version");
+
+    let mut damaged = 0;
+    for entry in walkdir::WalkDir::new(&cache) {
+        let entry = entry.expect("a cache entry");
+        if entry.file_type().is_file() {
+            let bytes = fs::read(entry.path()).expect("read an entry");
+            fs::write(entry.path(), &bytes[..bytes.len() / 2]).expect("damage an entry");
+            damaged += 1;
+        }
+    }
+    assert!(damaged >= 3, "file entries and a crate entry: {damaged}");
+    assert_eq!(compare(true), cold, "damaged entries are ignored");
+}
