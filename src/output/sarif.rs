@@ -66,7 +66,7 @@ impl<W: Write> Emitter for Sarif<W> {
                 "help": { "text": documentation, "markdown": documentation },
                 "defaultConfiguration": { "level": sarif_level(lint.default_level) },
             });
-            if let Some(uri) = help_uri(lint.name) {
+            if let Some(uri) = help_uri(repository(), lint.name) {
                 rule["helpUri"] = json!(uri);
             }
             rules.push(rule);
@@ -80,7 +80,7 @@ impl<W: Write> Emitter for Sarif<W> {
                 "fullDescription": { "text": format!("appstract-lint reports {description}.") },
                 "help": { "text": format!("`{code}`: {description}; see the README's list of tool problems") },
             });
-            if let Some(uri) = help_uri(code) {
+            if let Some(uri) = help_uri(repository(), code) {
                 rule["helpUri"] = json!(uri);
             }
             rules.push(rule);
@@ -171,9 +171,11 @@ fn repository() -> Option<&'static str> {
     Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
 }
 
-/// Where a rule's documentation lives: the lint's source file, whose doc comment it is.
-fn help_uri(code: &str) -> Option<String> {
-    let repository = repository()?.trim_end_matches('/');
+/// Where a rule's documentation lives in the package's repository (`repository` in
+/// Cargo.toml; without one, rules have no `helpUri`): the lint's source file, whose doc
+/// comment it is, or the README for the tool's own problems.
+fn help_uri(repository: Option<&str>, code: &str) -> Option<String> {
+    let repository = repository?.trim_end_matches('/');
     let path = if appstract_lints::find_lint(code).is_some() {
         format!("lints/src/rules/{code}.rs")
     } else {
@@ -229,4 +231,33 @@ fn directory_uri(dir: &Path) -> String {
         uri.push('/');
     }
     uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_uris_point_at_each_rules_documentation() {
+        let repository = Some("https://example.org/appstract-lint/");
+        assert_eq!(help_uri(None, "nested_runtime_block_on"), None);
+        assert_eq!(
+            help_uri(repository, "nested_runtime_block_on").as_deref(),
+            Some("https://example.org/appstract-lint/blob/main/lints/src/rules/nested_runtime_block_on.rs")
+        );
+        assert_eq!(
+            help_uri(repository, "syntax_error").as_deref(),
+            Some("https://example.org/appstract-lint/blob/main/README.md")
+        );
+        // Every link resolves in the repository.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for code in crate::all_lints()
+            .map(|lint| lint.name)
+            .chain(TOOL_PROBLEMS.iter().map(|(code, _)| *code))
+        {
+            let uri = help_uri(repository, code).unwrap();
+            let path = uri.split_once("/blob/main/").unwrap().1;
+            assert!(root.join(path).is_file(), "{code}: {path}");
+        }
+    }
 }
