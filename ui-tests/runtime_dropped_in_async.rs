@@ -97,3 +97,126 @@ fn moved_to_a_thread_closure() {
         rt.spawn(async {});
     });
 }
+
+// A value of the crate's own type that owns a runtime drops it with itself.
+struct BlockingClient {
+    rt: Runtime,
+    base: String,
+}
+
+impl BlockingClient {
+    fn new(base: &str) -> BlockingClient {
+        BlockingClient {
+            rt: Runtime::new().unwrap(),
+            base: base.to_string(),
+        }
+    }
+
+    fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn into_runtime(self) -> Runtime {
+        self.rt
+    }
+}
+
+async fn client_in_async() {
+    let client = BlockingClient::new("http://localhost");
+    println!("{}", client.base());
+} //~ runtime_dropped_in_async
+
+struct Service {
+    client: BlockingClient,
+}
+
+fn service() -> Service {
+    Service {
+        client: BlockingClient::new("http://localhost"),
+    }
+}
+
+async fn nested_owner_dropped() {
+    let svc = service();
+    drop(svc); //~ runtime_dropped_in_async
+}
+
+struct Boxed {
+    rt: Box<Runtime>,
+}
+
+fn boxed() -> Boxed {
+    Boxed {
+        rt: Box::new(Runtime::new().unwrap()),
+    }
+}
+
+async fn boxed_owner() {
+    let b = boxed();
+    b.rt.spawn(async {});
+} //~ runtime_dropped_in_async
+
+// Correct: its `Drop` impl ends the runtime without waiting.
+struct Graceful {
+    rt: Option<Runtime>,
+    inner: Runtime,
+}
+
+impl Drop for Graceful {
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn graceful() -> Graceful {
+    Graceful {
+        rt: Some(Runtime::new().unwrap()),
+        inner: Runtime::new().unwrap(),
+    }
+}
+
+async fn graceful_owner() {
+    let g = graceful();
+    g.inner.spawn(async {});
+}
+
+// Correct: shared, not owned.
+struct Shared {
+    rt: std::sync::Arc<Runtime>,
+}
+
+fn shared() -> Shared {
+    Shared {
+        rt: std::sync::Arc::new(Runtime::new().unwrap()),
+    }
+}
+
+async fn shared_owner() {
+    let s = shared();
+    s.rt.spawn(async {});
+}
+
+// Correct: the owner leaves async code, or gives its runtime away.
+async fn client_returned() -> BlockingClient {
+    BlockingClient::new("http://localhost")
+}
+
+async fn client_to_a_thread() {
+    let client = BlockingClient::new("http://localhost");
+    tokio::task::spawn_blocking(move || println!("{}", client.base()))
+        .await
+        .unwrap();
+}
+
+async fn client_consumed() -> Runtime {
+    let client = BlockingClient::new("http://localhost");
+    client.into_runtime()
+}
+
+// Correct: created and dropped outside async code.
+fn client_in_sync() {
+    let client = BlockingClient::new("http://localhost");
+    println!("{}", client.base());
+}

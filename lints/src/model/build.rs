@@ -70,6 +70,17 @@ fn parsable_text(source: &str) -> (usize, &str) {
     (base, &source[base..])
 }
 
+/// The first type argument of a path's last segment: `T` of `Arc<T>`.
+fn first_type_arg(path: &syn::Path) -> Option<&syn::Type> {
+    match &path.segments.last()?.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 fn line_starts(source: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(source.match_indices('\n').map(|(i, _)| i + 1))
@@ -398,7 +409,12 @@ impl<'a> Builder<'a> {
                         (name, self.ty_prov(&f.ty))
                     })
                     .collect();
-                self.m.structs.push(StructDef { path, fields });
+                let owned = s.fields.iter().map(|f| self.held_by_value(&f.ty)).collect();
+                self.m.structs.push(StructDef {
+                    path,
+                    fields,
+                    owned,
+                });
             }
             syn::Item::Static(s) => {
                 let path = format!("{}::{}", self.prefix(), s.ident);
@@ -568,6 +584,7 @@ impl<'a> Builder<'a> {
             is_async: sig.asyncness.is_some(),
             is_pub,
             has_self: sig.receiver().is_some(),
+            self_by_value: sig.receiver().is_some_and(|r| r.reference.is_none()),
             is_test: entry.is_none() && has_test_attr(attrs),
             should_panic: attrs.iter().any(|a| a.path().is_ident("should_panic")),
             in_test: self.in_test
@@ -700,6 +717,23 @@ impl<'a> Builder<'a> {
     }
 
     /// What a written type says about a value, peeling `&`, `Arc`, `Option`, `OnceLock`, ...
+    /// Whether a field of type `ty` holds its value itself, so that dropping the struct drops
+    /// it: a path type that is not a wrapper, or a `Box` of one.
+    fn held_by_value(&self, ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Paren(p) => self.held_by_value(&p.elem),
+            syn::Type::Group(g) => self.held_by_value(&g.elem),
+            syn::Type::Path(p) if p.qself.is_none() => match self.scopes.resolve_type(&p.path) {
+                Res::Path(path) if path == "std::boxed::Box" => {
+                    first_type_arg(&p.path).is_some_and(|t| self.held_by_value(t))
+                }
+                Res::Path(path) => !types::is_wrapper_type(&path),
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+
     fn ty_prov(&self, ty: &syn::Type) -> Prov {
         match ty {
             syn::Type::Reference(r) => self.ty_prov(&r.elem),
@@ -725,16 +759,7 @@ impl<'a> Builder<'a> {
                     return Prov::Unknown;
                 };
                 if types::is_wrapper_type(&path) {
-                    let inner = p.path.segments.last().and_then(|s| match &s.arguments {
-                        syn::PathArguments::AngleBracketed(a) => {
-                            a.args.iter().find_map(|a| match a {
-                                syn::GenericArgument::Type(t) => Some(t),
-                                _ => None,
-                            })
-                        }
-                        _ => None,
-                    });
-                    return inner.map_or(Prov::Unknown, |t| self.ty_prov(t));
+                    return first_type_arg(&p.path).map_or(Prov::Unknown, |t| self.ty_prov(t));
                 }
                 if let Some(lib) = types::lib_type(&path) {
                     return Prov::Known(Ty::lib(lib));

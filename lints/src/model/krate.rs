@@ -423,6 +423,54 @@ impl<'a> CrateModel<'a> {
         }
     }
 
+    /// The field through which a value of the crate's type `path` owns a value of one of the
+    /// watched `types`, dropping it when it is dropped: a field held by value, directly or in
+    /// another crate struct it owns (`"inner.rt"`). `None` when a struct on the way has a
+    /// `Drop` impl, which may end the value its own way first.
+    pub fn owning_field(&self, path: &str, types: &[&str]) -> Option<String> {
+        self.owning_field_at(path, types, 0)
+    }
+
+    fn owning_field_at(&self, path: &str, types: &[&str], depth: usize) -> Option<String> {
+        if depth > 4 || self.has_drop_impl(path) {
+            return None;
+        }
+        let (file, def) = self.struct_def(path)?;
+        def.fields
+            .iter()
+            .zip(&def.owned)
+            .filter(|(_, &owned)| owned)
+            .find_map(|((name, prov), _)| match self.ty(file, prov)? {
+                Ty::Lib { path, .. } if types.contains(&path) => Some(name.clone()),
+                Ty::Crate(inner) if inner != path => self
+                    .owning_field_at(&inner, types, depth + 1)
+                    .map(|rest| format!("{name}.{rest}")),
+                _ => None,
+            })
+    }
+
+    /// Whether the crate implements `Drop` for its type `path`.
+    pub fn has_drop_impl(&self, path: &str) -> bool {
+        self.fns_by_path
+            .get(format!("{path}::drop").as_str())
+            .is_some_and(|&f| {
+                self.fn_def(f)
+                    .trait_name
+                    .as_deref()
+                    .is_some_and(|t| paths::last_segment(t) == "Drop")
+            })
+    }
+
+    /// The crate's methods of its type `path` that borrow the receiver (`&self`, `&mut self`).
+    pub fn borrowing_methods(&self, path: &str) -> Vec<&'a str> {
+        self.files
+            .iter()
+            .flat_map(|file| &file.fns)
+            .filter(|f| f.impl_ty.as_deref() == Some(path) && f.has_self && !f.self_by_value)
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+
     /// The known type of a method call's receiver.
     pub fn receiver_ty(&self, file: usize, call: CallId) -> Option<Ty> {
         match &self.files[file].calls[call].callee {

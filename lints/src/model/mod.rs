@@ -136,6 +136,8 @@ pub struct FnDef {
     pub is_async: bool,
     pub is_pub: bool,
     pub has_self: bool,
+    /// Takes `self` by value: a call moves the receiver into the method.
+    pub self_by_value: bool,
     pub entry: Option<Entry>,
     /// `#[test]` (std's, not a runtime entry).
     pub is_test: bool,
@@ -338,6 +340,9 @@ pub struct AttrAllow {
 pub struct StructDef {
     pub path: String,
     pub fields: Vec<(String, Prov)>,
+    /// Per field: its value is dropped with the struct (held by value or in a `Box`, not
+    /// behind a reference, `Arc`, `Rc`, `Option` or another wrapper).
+    pub owned: Vec<bool>,
 }
 
 /// A `static` (or `lazy_static!`, `thread_local!`) with its known type.

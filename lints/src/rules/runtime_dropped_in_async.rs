@@ -1,7 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::krate::Driver;
-use crate::model::{Callee, CtxKind, Prov, UseKind};
+use crate::model::{Callee, CtxKind, Prov, Ty, UseKind};
 
 crate::declare_lint! {
     /// ## What it does
@@ -9,6 +9,10 @@ crate::declare_lint! {
     /// dropped there: explicitly (`drop(rt)`), at the end of its scope, or shut down with
     /// `shutdown_timeout`. A runtime that escapes (returned, moved into a thread or a task,
     /// stored in a field or a static) or is shut down with `shutdown_background` is not reported.
+    /// A value of the crate's own type that owns a runtime (in a field held by value or in a
+    /// `Box`, directly or through another such struct) is followed the same way, at warn
+    /// level; one whose type has a `Drop` impl, or that is passed to a method taking `self`, is
+    /// not reported.
     ///
     /// ## Why is this bad?
     /// Dropping a runtime waits for its blocking threads, and waiting is not allowed on a thread
@@ -31,7 +35,8 @@ crate::declare_lint! {
     /// can reach it; or end it without waiting: `pool.shutdown_background()`.
     ///
     /// ## Known problems
-    /// A runtime shared through `Arc` and dropped by whichever owner is last is not followed.
+    /// A runtime shared through `Arc` and dropped by whichever owner is last is not followed,
+    /// nor one held in an `Option` field.
     pub static LINT = {
         name: "runtime_dropped_in_async",
         level: Deny,
@@ -71,9 +76,23 @@ pub fn check(cx: &mut LintCx<'_>) {
             let Some(ty) = cx.cm.ty(file, &b.prov) else {
                 continue;
             };
-            if !RUNTIMES.iter().any(|r| ty.is(r)) {
-                continue;
-            }
+            // A runtime, or a value of one of the crate's types that owns one.
+            let owner = match &ty {
+                _ if RUNTIMES.iter().any(|r| ty.is(r)) => None,
+                Ty::Crate(path) => match cx.cm.owning_field(path, RUNTIMES) {
+                    Some(field) => Some((path.as_str(), field)),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let owner_methods;
+            let by_ref: &[&str] = match owner {
+                Some((path, _)) => {
+                    owner_methods = cx.cm.borrowing_methods(path);
+                    &owner_methods
+                }
+                None => BY_REF,
+            };
             // Where the runtime ends: its own context, or the `move` async block it is moved into
             // (`tokio::spawn(async move { .. rt .. })` drops it when the task ends).
             let mut home = b.ctx;
@@ -98,8 +117,8 @@ pub fn check(cx: &mut LintCx<'_>) {
                 continue;
             }
             let escapes = b.uses.iter().zip(&moved).any(|(u, into)| match into {
-                Some(_) => cx.cm.use_escapes_from(file, home, u, BY_REF),
-                None => cx.cm.use_escapes(file, b, u, BY_REF),
+                Some(_) => cx.cm.use_escapes_from(file, home, u, by_ref),
+                None => cx.cm.use_escapes(file, b, u, by_ref),
             });
             if escapes {
                 continue;
@@ -163,18 +182,39 @@ pub fn check(cx: &mut LintCx<'_>) {
                     ),
                 },
             };
-            let certainty = if site.direct() {
+            // Through a struct, the type is inferred one step further: never deny.
+            let certainty = if site.direct() && owner.is_none() {
                 Certainty::Certain
             } else {
                 Certainty::Uncertain
             };
+            let (message, created, help) = match &owner {
+                None => (
+                    format!("tokio runtime `{}` is dropped inside async code", b.name),
+                    "the runtime is created here".to_string(),
+                    format!(
+                        "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
+                        b.name
+                    ),
+                ),
+                Some((path, field)) => {
+                    let ty_name = crate::model::paths::last_segment(path);
+                    (
+                        format!("tokio runtime owned by `{}` is dropped inside async code", b.name),
+                        format!("`{}` is created here; its field `{field}` is a tokio runtime", b.name),
+                        format!(
+                            "create the `{ty_name}` outside async code and keep it for reuse, or give `{ty_name}` a `Drop` impl that ends the runtime without waiting (`shutdown_background`)"
+                        ),
+                    )
+                }
+            };
             let mut d = cx.diagnostic(
                 &LINT,
                 certainty,
-                format!("tokio runtime `{}` is dropped inside async code", b.name),
+                message,
                 Label::new(drop_range.clone(), drop_label),
             );
-            d.secondary.push(Label::new(b.range.clone(), "the runtime is created here"));
+            d.secondary.push(Label::new(b.range.clone(), created));
             cx.explain_site(&mut d, file, home, &site);
             let early: Vec<usize> = m
                 .exits
@@ -190,10 +230,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 ));
             }
             d.notes.push("tokio panics with: Cannot drop a runtime in a context where blocking is not allowed. This happens when a runtime is dropped from within an asynchronous context.".into());
-            d.help.push(format!(
-                "build the runtime outside async code and keep it (or its `Handle`) for reuse, or end it without waiting: `{}.shutdown_background()`",
-                b.name
-            ));
+            d.help.push(help);
             cx.emit(file, d);
         }
 
