@@ -220,3 +220,20 @@ fn client_in_sync() {
     let client = BlockingClient::new("http://localhost");
     println!("{}", client.base());
 }
+
+// Correct: shared; the tasks holding clones may outlive this owner.
+async fn shared_client() {
+    let client = std::sync::Arc::new(BlockingClient::new("http://localhost"));
+    let worker = std::sync::Arc::clone(&client);
+    tokio::spawn(async move { println!("{}", worker.base()) });
+}
+
+fn shared_runtime() -> std::sync::Arc<Runtime> {
+    std::sync::Arc::new(Runtime::new().unwrap())
+}
+
+async fn shared_runtime_owner() {
+    let rt = shared_runtime();
+    let handle = rt.handle().clone();
+    tokio::spawn(async move { drop(handle) });
+}

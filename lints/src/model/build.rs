@@ -596,6 +596,10 @@ impl<'a> Builder<'a> {
             name_range,
             body: None,
             ret: self.ret_prov(&sig.output),
+            ret_shared: match &sig.output {
+                syn::ReturnType::Type(_, ty) => self.is_shared(ty),
+                syn::ReturnType::Default => false,
+            },
             returns_unit: match &sig.output {
                 syn::ReturnType::Default => true,
                 syn::ReturnType::Type(_, ty) => {
@@ -716,7 +720,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// What a written type says about a value, peeling `&`, `Arc`, `Option`, `OnceLock`, ...
     /// Whether a field of type `ty` holds its value itself, so that dropping the struct drops
     /// it: a path type that is not a wrapper, or a `Box` of one.
     fn held_by_value(&self, ty: &syn::Type) -> bool {
@@ -734,6 +737,27 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether a value of type `ty` is shared ownership (`Arc`, `Rc`, also inside `Result`,
+    /// `Option` or `Box`): dropping it drops what it points to only if it is the last owner.
+    fn is_shared(&self, ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Paren(p) => self.is_shared(&p.elem),
+            syn::Type::Group(g) => self.is_shared(&g.elem),
+            syn::Type::Path(p) if p.qself.is_none() => match self.scopes.resolve_type(&p.path) {
+                Res::Path(path) => match path.as_str() {
+                    "std::sync::Arc" | "std::rc::Rc" => true,
+                    "std::result::Result" | "std::option::Option" | "std::boxed::Box" => {
+                        first_type_arg(&p.path).is_some_and(|t| self.is_shared(t))
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// What a written type says about a value, peeling `&`, `Arc`, `Option`, `OnceLock`, ...
     fn ty_prov(&self, ty: &syn::Type) -> Prov {
         match ty {
             syn::Type::Reference(r) => self.ty_prov(&r.elem),

@@ -449,6 +449,32 @@ impl<'a> CrateModel<'a> {
             })
     }
 
+    /// Whether the value a call produces is shared ownership: `Arc::new(..)`, `Rc::new(..)`, a
+    /// crate fn declared to return an `Arc` or `Rc`, or such a value unwrapped or cloned.
+    pub fn call_value_is_shared(&self, file: usize, call: CallId) -> bool {
+        let m = &self.files[file];
+        let mut call = call;
+        for _ in 0..8 {
+            match (&m.calls[call].callee, self.target(file, call)) {
+                (_, Target::External(path))
+                    if matches!(path.as_ref(), "std::sync::Arc::new" | "std::rc::Rc::new") =>
+                {
+                    return true
+                }
+                (_, Target::Fn { fn_ref, .. }) => return self.fn_def(*fn_ref).ret_shared,
+                // `x.unwrap()`, `x.clone()`, ...: the value of the receiver, if it is a call.
+                (Callee::Method { .. }, _) => {
+                    match m.calls.iter().position(|c| c.used_as == ValueUse::Receiver(call)) {
+                        Some(receiver) => call = receiver,
+                        None => return false,
+                    }
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Whether the crate implements `Drop` for its type `path`.
     pub fn has_drop_impl(&self, path: &str) -> bool {
         self.fns_by_path

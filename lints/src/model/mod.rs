@@ -153,6 +153,8 @@ pub struct FnDef {
     pub body: Option<CtxId>,
     /// What the signature says it returns (after `impl`/`Result`/`Option`/`Arc` peeling).
     pub ret: Prov,
+    /// The return type is shared ownership (`Arc`, `Rc`, possibly in a `Result` or `Option`).
+    pub ret_shared: bool,
     /// The signature has no return type (or `-> ()`).
     pub returns_unit: bool,
     /// Inside an unparsed macro or a nested fn: never a deny-level witness.

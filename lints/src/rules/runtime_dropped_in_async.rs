@@ -85,6 +85,13 @@ pub fn check(cx: &mut LintCx<'_>) {
                 },
                 _ => continue,
             };
+            // Shared (`Arc::new(..)`, a fn returning an `Arc`): dropped only by its last owner.
+            if b
+                .init_call
+                .is_some_and(|call| cx.cm.call_value_is_shared(file, call))
+            {
+                continue;
+            }
             let owner_methods;
             let by_ref: &[&str] = match owner {
                 Some((path, _)) => {
