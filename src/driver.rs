@@ -120,6 +120,7 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
                 follow_modules: false,
                 settings: file.settings.clone(),
                 cargo: file.cargo.clone(),
+                library: None,
             })
             .collect();
         results.extend(
@@ -272,15 +273,23 @@ fn tidy(file: &mut ReportedFile) {
             a.code,
             a.primary.range.end,
             &a.message,
+            std::cmp::Reverse(a.level),
         )
             .cmp(&(
                 b.primary.range.start,
                 b.code,
                 b.primary.range.end,
                 &b.message,
+                std::cmp::Reverse(b.level),
             ))
     });
-    file.findings.dedup();
+    // A file checked with several crates (a library with its binaries, a module shared by
+    // two targets) may get one finding from each, with other call chains in its notes: the
+    // most severe is kept.
+    file.findings.dedup_by(|later, kept| {
+        (later.primary.range.clone(), later.code, &later.message)
+            == (kept.primary.range.clone(), kept.code, &kept.message)
+    });
     if file.findings.is_empty() {
         file.source = None;
     }
@@ -373,7 +382,27 @@ impl Context<'_> {
             module_path: Vec::new(),
             relative: None,
         };
-        rayon::scope(|scope| crawl.spawn(scope, root, root_identity));
+        let library = unit.library.as_ref().and_then(|(path, name)| {
+            let identity = paths::identity(path);
+            let first_visit = crawl
+                .seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(identity.clone());
+            let job = FileJob {
+                dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+                path: path.clone(),
+                module_path: vec![name.clone()],
+                relative: None,
+            };
+            first_visit.then_some((job, identity))
+        });
+        rayon::scope(|scope| {
+            crawl.spawn(scope, root, root_identity);
+            if let Some((job, identity)) = library {
+                crawl.spawn(scope, job, identity);
+            }
+        });
 
         let mut files = crawl
             .done

@@ -863,3 +863,73 @@ fn cached_runs_report_what_uncached_runs_report() {
     assert!(damaged >= 3, "file entries and a crate entry: {damaged}");
     assert_eq!(compare(true), cold, "damaged entries are ignored");
 }
+
+/// A binary's calls into its own package's library are followed into the library's files,
+/// and findings there name the binary's caller.
+#[test]
+fn calls_from_a_binary_into_its_library_are_followed() {
+    let tmp = temp();
+    let dir = tmp.path();
+    write(
+        dir,
+        "Cargo.toml",
+        "[package]\nname = \"my-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n",
+    );
+    write(
+        dir,
+        "src/lib.rs",
+        "pub mod config;\n\npub fn start_worker() {\n    tokio::spawn(async {});\n}\n",
+    );
+    write(
+        dir,
+        "src/config.rs",
+        "pub fn load() -> u32 {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(async { 1 })\n}\n",
+    );
+    write(
+        dir,
+        "src/main.rs",
+        "#[tokio::main]\nasync fn main() {\n    let _config = my_app::config::load();\n}\n",
+    );
+    write(
+        dir,
+        "src/bin/worker.rs",
+        "fn main() {\n    my_app::start_worker();\n}\n",
+    );
+    // Look-alikes: the same calls where they are correct.
+    write(
+        dir,
+        "src/bin/fine.rs",
+        "#[tokio::main]\nasync fn main() {\n    let _config = tokio::task::spawn_blocking(my_app::config::load).await;\n    my_app::start_worker();\n    tokio::signal::ctrl_c().await.unwrap();\n}\n",
+    );
+    let out = run(dir, &["--message-format", "short", "--no-cache"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            "src/config.rs:3:8: warning[nested_runtime_block_on]: `Runtime::block_on` called from async code",
+            "src/lib.rs:4:5: warning[tokio_call_outside_runtime]: `tokio::spawn` called where no tokio runtime is running",
+        ],
+        "{}",
+        out.stderr
+    );
+    let human = run(dir, &["--no-cache"]);
+    assert!(
+        human.stderr.contains("0 errors, 2 warnings in 5 files"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human
+            .stderr
+            .contains("`load` is called from the `#[tokio::main]` fn `main` (src/main.rs:3)"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human
+            .stderr
+            .contains("`start_worker` is called from fn `main` (src/bin/worker.rs:2)"),
+        "{}",
+        human.stderr
+    );
+}

@@ -64,6 +64,9 @@ pub struct CrateUnit {
     pub settings: Settings,
     /// The cargo package and target, for formats that name them (`--message-format json`).
     pub cargo: Arc<CargoTarget>,
+    /// For a binary: its package's library (root file and crate name), checked with it as the
+    /// module `crate::<name>` so that calls into the library are followed.
+    pub library: Option<(PathBuf, String)>,
 }
 
 /// A target as cargo describes it in its JSON messages.
@@ -113,8 +116,31 @@ pub(crate) struct Target {
 
 impl Package {
     fn crates<'a>(&'a self, settings: &'a Settings) -> impl Iterator<Item = CrateUnit> + 'a {
-        self.targets.iter().map(move |target| CrateUnit {
-            info: crate_info(&target.name, target.kind, &self.dependencies, settings),
+        let library = self
+            .targets
+            .iter()
+            .find(|target| target.kind == CrateKind::Lib)
+            .map(|lib| (lib.root.clone(), crate_name(&lib.name)));
+        self.targets.iter().map(move |target| {
+            // Only binaries: a package's tests, examples and benches are many, and checking
+            // the library again with each would multiply the work.
+            let library = library.clone().filter(|_| target.kind == CrateKind::Bin);
+            let mut info = crate_info(&target.name, target.kind, &self.dependencies, settings);
+            info.package_lib = library.as_ref().map(|(_, name)| name.clone());
+            self.unit(target, info, library, settings)
+        })
+    }
+
+    fn unit(
+        &self,
+        target: &Target,
+        info: CrateInfo,
+        library: Option<(PathBuf, String)>,
+        settings: &Settings,
+    ) -> CrateUnit {
+        CrateUnit {
+            info,
+            library,
             root: target.root.clone(),
             follow_modules: true,
             settings: settings.clone(),
@@ -125,7 +151,7 @@ impl Package {
                     target_json(&target.name, target.kind, &target.root, &self.edition)
                 }),
             }),
-        })
+        }
     }
 }
 
@@ -142,6 +168,7 @@ fn crate_info(
         dependencies: dependencies.to_vec(),
         entry_attributes: settings.config.entry_attributes.clone(),
         blocking_functions: settings.config.blocking_functions.clone(),
+        package_lib: None,
     }
 }
 

@@ -133,11 +133,21 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(krate: &'a CrateInfo, source: &'a str, base: usize, m: FileModel) -> Self {
-        let deps: HashMap<String, String> = krate
+        let mut deps: HashMap<String, String> = krate
             .dependencies
             .iter()
             .map(|d| (d.name.replace('-', "_"), d.package.replace('-', "_")))
             .collect();
+        // A binary's own package library is the module `crate::<lib>`; the library's files,
+        // under that module, mean it by `crate::`.
+        let mut crate_root = "crate".to_string();
+        if let Some(lib) = &krate.package_lib {
+            let root = format!("crate::{lib}");
+            if m.module_path.first() == Some(lib) {
+                crate_root = root.clone();
+            }
+            deps.insert(lib.clone(), root);
+        }
         let module = module_path_string(&m.module_path);
         let in_test = matches!(krate.kind, CrateKind::Test | CrateKind::Bench)
             || m.module_path.iter().any(|s| s == "tests" || s == "test");
@@ -148,7 +158,7 @@ impl<'a> Builder<'a> {
             offsets: spans::Offsets::new(&source[base..]),
             m,
             modules: Vec::new(),
-            scopes: Scopes::new(deps),
+            scopes: Scopes::new(deps, crate_root),
             item_prefix: vec![module],
             inline_mods: Vec::new(),
             ctx: 0,
@@ -265,7 +275,7 @@ impl<'a> Builder<'a> {
                 let krate = e.ident.to_string();
                 if name != "_" {
                     let krate = if krate == "self" {
-                        "crate".into()
+                        self.scopes.crate_root().to_string()
                     } else {
                         krate
                     };

@@ -24,6 +24,10 @@ pub struct CrateInfo {
     pub entry_attributes: Vec<String>,
     /// Extra blocking functions from the configuration (canonical paths, e.g. `my::io::read_all`).
     pub blocking_functions: Vec<String>,
+    /// For a binary of a package that also has a library: the library's crate name. The
+    /// library's files are checked with the binary's as module `crate::<name>`, so that calls
+    /// from the binary into its own package's library are followed.
+    pub package_lib: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

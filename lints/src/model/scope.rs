@@ -42,6 +42,8 @@ pub struct Scopes {
     stack: Vec<Scope>,
     /// Dependency names as code writes them -> crate names (`rt` -> `tokio`).
     deps: HashMap<String, String>,
+    /// What `crate::` means: `crate`, or `crate::<lib>` for a library checked with a binary.
+    crate_root: String,
     /// Self types of the impls around the current point.
     self_types: Vec<Option<String>>,
 }
@@ -58,10 +60,11 @@ struct Lookup<'n> {
 }
 
 impl Scopes {
-    pub fn new(deps: HashMap<String, String>) -> Scopes {
+    pub fn new(deps: HashMap<String, String>, crate_root: String) -> Scopes {
         Scopes {
             stack: Vec::new(),
             deps,
+            crate_root,
             self_types: Vec::new(),
         }
     }
@@ -93,6 +96,10 @@ impl Scopes {
 
     pub fn pop_self_type(&mut self) {
         self.self_types.pop();
+    }
+
+    pub fn crate_root(&self) -> &str {
+        &self.crate_root
     }
 
     pub fn self_type(&self) -> Option<&str> {
@@ -233,7 +240,7 @@ impl Scopes {
             return self.extern_path(segments);
         }
         match first.as_str() {
-            "crate" => return Res::Path(join("crate", rest)),
+            "crate" => return Res::Path(join(&self.crate_root, rest)),
             "self" if !rest.is_empty() => return Res::Path(join(&self.stack[top].module, rest)),
             "super" => {
                 let mut module = self.stack[top].module.clone();
@@ -430,7 +437,7 @@ mod tests {
     fn scopes_with(uses: &str) -> Scopes {
         let mut deps = HashMap::new();
         deps.insert("rt".to_string(), "tokio".to_string());
-        let mut scopes = Scopes::new(deps);
+        let mut scopes = Scopes::new(deps, "crate".into());
         scopes.push(ScopeKind::Module, Some("crate".into()));
         let file: syn::File = syn::parse_str(uses).unwrap();
         for item in file.items {
