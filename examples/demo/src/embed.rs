@@ -56,3 +56,14 @@ impl Ingestor {
         self.runtime.shutdown_timeout(timeout);
     }
 }
+
+/// A handle for host applications that run tasks of their own beside the pipeline.
+pub fn host_handle() -> tokio::runtime::Handle {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("orderflow-host")
+        .enable_all()
+        .build()
+        .expect("host runtime");
+    runtime.handle().clone()
+}

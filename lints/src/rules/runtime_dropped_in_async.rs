@@ -44,7 +44,7 @@ crate::declare_lint! {
     };
 }
 
-const RUNTIMES: &[&str] = &[
+pub(super) const RUNTIMES: &[&str] = &[
     "tokio::runtime::Runtime",
     "tokio::runtime::LocalRuntime",
     "actix_rt::Runtime",
@@ -52,7 +52,7 @@ const RUNTIMES: &[&str] = &[
 ];
 
 /// Runtime methods that borrow it.
-const BY_REF: &[&str] = &[
+pub(super) const BY_REF: &[&str] = &[
     "block_on",
     "enter",
     "spawn",
