@@ -48,6 +48,8 @@ pub struct CachedFile {
     /// The model's `cfg_attr` suppressions, which reported files need whether or not the
     /// crate is checked again.
     pub allows: Vec<AttrAllow>,
+    /// [`FileModel::has_runtime_code`] of the model.
+    pub runtime_code: bool,
     pub model: EncodedModel,
 }
 
@@ -55,6 +57,11 @@ pub struct CachedFile {
 pub struct EncodedModel(Vec<u8>);
 
 impl EncodedModel {
+    /// The model, encoded; `None` if it cannot be.
+    pub fn encode(model: &FileModel) -> Option<EncodedModel> {
+        options().serialize(model).ok().map(EncodedModel)
+    }
+
     /// The model. `None` only if the entry's checksum matched but its model does not decode,
     /// which a sound build never writes.
     pub fn decode(&self) -> Option<FileModel> {
@@ -191,6 +198,7 @@ struct HeadRef<'a> {
     modules: &'a [ModDecl],
     diagnostics: &'a [Diagnostic],
     allows: &'a [AttrAllow],
+    runtime_code: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -198,6 +206,7 @@ struct Head {
     modules: Vec<ModDecl>,
     diagnostics: Vec<Diagnostic>,
     allows: Vec<AttrAllow>,
+    runtime_code: bool,
 }
 
 /// A file entry's payload: the head's length, the head, then the model, so that the model can
@@ -208,6 +217,7 @@ fn encode(analysis: &FileAnalysis, key: Key) -> Option<Vec<u8>> {
             modules: &analysis.modules,
             diagnostics: &analysis.diagnostics,
             allows: &analysis.model.allows,
+            runtime_code: analysis.model.has_runtime_code(),
         })
         .ok()?;
     let model = options().serialize(&analysis.model).ok()?;
@@ -231,6 +241,7 @@ fn decode(bytes: &[u8], key: Key) -> Option<CachedFile> {
         modules: head.modules,
         diagnostics: head.diagnostics,
         allows: head.allows,
+        runtime_code: head.runtime_code,
         model: EncodedModel(model.to_vec()),
     })
 }

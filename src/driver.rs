@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::sync::{Mutex, PoisonError};
 
@@ -336,10 +337,11 @@ struct AnalysedFile {
     cargo: Arc<CargoTarget>,
 }
 
-/// A file's model: just made, or still encoded in its cache entry.
+/// A file's model: decoded, or encoded (from its cache entry, or to hold it small until its
+/// crate turns out to need it).
 enum Model {
     Fresh(Box<FileModel>),
-    Cached(EncodedModel),
+    Encoded(EncodedModel),
 }
 
 /// A file to analyse, with where its own `mod` items are looked for.
@@ -358,6 +360,9 @@ struct Crawl<'a> {
     unit: &'a CrateUnit,
     cache_key: Option<CrateKey>,
     seen: Mutex<HashSet<FileId>>,
+    /// Some file of the crate has runtime code ([`FileModel::has_runtime_code`]): without
+    /// one, no lint can find anything and the crate is not checked.
+    runtime_code: AtomicBool,
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
     skipped: Mutex<Vec<(String, String)>>,
@@ -372,6 +377,7 @@ impl Context<'_> {
             unit,
             cache_key: crawl_key,
             seen: Mutex::new(HashSet::from([root_identity.clone()])),
+            runtime_code: AtomicBool::new(false),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
             skipped: Mutex::new(Vec::new()),
@@ -404,6 +410,7 @@ impl Context<'_> {
             }
         });
 
+        let runtime_code = crawl.runtime_code.into_inner();
         let mut files = crawl
             .done
             .into_inner()
@@ -418,13 +425,19 @@ impl Context<'_> {
             .unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
 
-        self.check_files(
-            unit,
-            crawl_key,
-            &mut files,
-            &mut internal_errors,
-            &mut skipped,
-        );
+        if runtime_code {
+            self.check_files(
+                unit,
+                crawl_key,
+                &mut files,
+                &mut internal_errors,
+                &mut skipped,
+            );
+        } else {
+            for file in &mut files {
+                file.model = None;
+            }
+        }
         for file in files.iter_mut().filter(|file| file.reported) {
             finalize(file, &unit.settings);
         }
@@ -483,7 +496,7 @@ impl Context<'_> {
             let file = &mut files[index];
             let model = match file.model.take() {
                 Some(Model::Fresh(model)) => Some(*model),
-                Some(Model::Cached(encoded)) => encoded.decode(),
+                Some(Model::Encoded(encoded)) => encoded.decode(),
                 None => None,
             };
             match model {
@@ -678,10 +691,11 @@ impl<'a> Crawl<'a> {
         let cached = cache.zip(key).and_then(|((cache, _), key)| cache.load(key));
         let analysed = match cached {
             Some(cached) => Ok((
-                Model::Cached(cached.model),
+                Model::Encoded(cached.model),
                 cached.modules,
                 cached.diagnostics,
                 cached.allows,
+                cached.runtime_code,
             )),
             None => {
                 let analysis = isolate::catch(|| {
@@ -702,11 +716,23 @@ impl<'a> Crawl<'a> {
                         cache.store(key, &analysis);
                     }
                     let allows = analysis.model.allows.clone();
+                    let runtime_code = analysis.model.has_runtime_code();
+                    // Held encoded (a fraction of the size) until the crate turns out to
+                    // need it: whole crates without runtime code are never decoded.
+                    let model = match runtime_code {
+                        true => None,
+                        false => EncodedModel::encode(&analysis.model),
+                    };
+                    let model = match model {
+                        Some(encoded) => Model::Encoded(encoded),
+                        None => Model::Fresh(Box::new(analysis.model)),
+                    };
                     (
-                        Model::Fresh(Box::new(analysis.model)),
+                        model,
                         analysis.modules,
                         analysis.diagnostics,
                         allows,
+                        runtime_code,
                     )
                 })
             }
@@ -714,7 +740,10 @@ impl<'a> Crawl<'a> {
 
         let mut allows = Vec::new();
         let modules = match analysed {
-            Ok((model, modules, diagnostics, attr_allows)) => {
+            Ok((model, modules, diagnostics, attr_allows, runtime_code)) => {
+                if runtime_code {
+                    self.runtime_code.store(true, Ordering::Relaxed);
+                }
                 let reason = diagnostics.iter().find_map(|d| match d.code {
                     SYNTAX_ERROR => Some("does not parse"),
                     NESTING_TOO_DEEP => Some("nests too deeply to parse safely"),

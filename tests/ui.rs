@@ -331,3 +331,75 @@ fn readme_lists_every_lint() {
         panic!("the README's lint table is out of date; run `BLESS=1 cargo test --test ui`");
     }
 }
+
+/// A crate none of whose files has runtime code (async code, an entry attribute, a watched
+/// crate's path or type) is not checked; this holds only if such code can never produce a
+/// finding. Every fixture and demo file, whole and item by item (each on its own as a crate),
+/// is checked with every lint: a finding without runtime code fails.
+#[test]
+fn crates_without_runtime_code_have_no_findings() {
+    let mut levels = appstract_lints::LintLevels::default();
+    for lint in LINTS {
+        levels.set(lint, Level::Deny);
+    }
+    let demo: Vec<PathBuf> = walk_rs(&root().join("examples/demo"));
+    let sources = fixtures()
+        .into_iter()
+        .map(|fixture| root().join(fixture))
+        .chain(demo);
+    let (mut inert, mut with_findings) = (0, 0);
+    for path in sources {
+        let text = fs::read_to_string(&path).expect("a readable source");
+        // A fixture of a syntax error is checked whole only.
+        let items: Vec<&str> = match syn::parse_file(&text) {
+            Ok(file) => file
+                .items
+                .iter()
+                .filter_map(|item| text.get(item.span().byte_range()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        proc_macro2::extra::invalidate_current_thread_spans();
+        for source in std::iter::once(text.as_str()).chain(items) {
+            let krate = appstract_lints::CrateInfo::default();
+            let analysis = appstract_lints::analyze_file(
+                &krate,
+                appstract_lints::FileInput {
+                    path: "variant.rs",
+                    source,
+                    module_path: &[],
+                },
+            );
+            proc_macro2::extra::invalidate_current_thread_spans();
+            let runtime_code = analysis.model.has_runtime_code();
+            let models = [analysis.model];
+            let findings = appstract_lints::check_crate(&krate, &models, &levels).concat();
+            assert!(
+                runtime_code || findings.is_empty(),
+                "{}: found {:?} in code the driver would not check:\n{source}",
+                path.display(),
+                findings.iter().map(|f| f.code).collect::<Vec<_>>()
+            );
+            inert += usize::from(!runtime_code);
+            with_findings += usize::from(!findings.is_empty());
+        }
+    }
+    assert!(
+        inert >= 100 && with_findings >= 80,
+        "{inert} inert, {with_findings} with findings"
+    );
+}
+
+fn walk_rs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).expect("a readable directory") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            out.extend(walk_rs(&path));
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}

@@ -402,6 +402,35 @@ pub struct FileModel {
 }
 
 impl FileModel {
+    /// Whether anything in the file can take part in a finding: async code, a runtime entry
+    /// attribute, or a path, type or static of a watched crate (tokio, futures, smol, ...).
+    /// Every lint needs one of these in its crate, so a crate none of whose files has any is
+    /// not checked.
+    pub fn has_runtime_code(&self) -> bool {
+        self.ctxs.iter().any(|c| {
+            matches!(
+                c.kind,
+                CtxKind::AsyncBlock | CtxKind::Closure { is_async: true }
+            )
+        }) || self
+            .fns
+            .iter()
+            .any(|f| f.is_async || f.entry.is_some() || watched_prov(&f.ret))
+            || self.macros.iter().any(|m| m.has_await)
+            || self.calls.iter().any(|c| match &c.callee {
+                Callee::Path { res, .. } => watched_res(res),
+                Callee::Method { receiver, .. } => watched_prov(receiver),
+            })
+            || self.bindings.iter().any(|b| watched_prov(&b.prov))
+            || self.statics.iter().any(|s| watched_prov(&s.prov))
+            || self
+                .structs
+                .iter()
+                .any(|s| s.fields.iter().any(|(_, prov)| watched_prov(prov)))
+            || self.uses.iter().any(|u| watched_res(&u.target))
+            || self.globs.iter().any(|g| watched_path(&g.target))
+    }
+
     /// Gives back the spare capacity the walk left: a crate's models are held until it is
     /// checked, and vectors grown by doubling are a third empty on average.
     pub fn shrink_to_fit(&mut self) {
@@ -443,6 +472,39 @@ impl FileModel {
                 Some(p) => inner = p,
                 None => return false,
             }
+        }
+    }
+}
+
+fn watched_path(path: &str) -> bool {
+    let root = path.split("::").next().unwrap_or(path);
+    paths::WATCHED_CRATES.contains(&root)
+}
+
+fn watched_res(res: &Res) -> bool {
+    match res {
+        Res::Path(path) => watched_path(path),
+        Res::Globs(paths) => paths.iter().any(|p| watched_path(p)),
+        Res::Local(_) | Res::Unresolved => false,
+    }
+}
+
+fn watched_ty(ty: &Ty) -> bool {
+    match ty {
+        Ty::Lib { path, .. } => watched_path(path),
+        Ty::Crate(_) => false,
+        Ty::Tuple(parts) => parts.iter().flatten().any(watched_ty),
+    }
+}
+
+/// Whether a provenance names a watched crate's type or item (`Local` is judged by its binding).
+fn watched_prov(prov: &Prov) -> bool {
+    match prov {
+        Prov::Unknown | Prov::Local(_) => false,
+        Prov::Known(ty) => watched_ty(ty),
+        Prov::Ret(res) | Prov::Static(res) => watched_res(res),
+        Prov::Field(base, _) | Prov::MethodRet(base, _) | Prov::TupleField(base, _) => {
+            watched_prov(base)
         }
     }
 }
