@@ -344,6 +344,10 @@ enum Model {
     Encoded(EncodedModel),
 }
 
+/// Files larger than this are analysed one at a time (see [`LARGE_FILES`]).
+const LARGE_FILE: usize = 1 << 20;
+static LARGE_FILES: Mutex<()> = Mutex::new(());
+
 /// A file to analyse, with where its own `mod` items are looked for.
 struct FileJob {
     path: PathBuf,
@@ -698,6 +702,10 @@ impl<'a> Crawl<'a> {
                 cached.runtime_code,
             )),
             None => {
+                // A syntax tree takes about 70 times its text: two multi-megabyte files parsed
+                // at once would double the peak memory of the whole run.
+                let _one_large_file = (text.len() > LARGE_FILE)
+                    .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
                 let analysis = isolate::catch(|| {
                     isolate::injected("analyze", &file_name);
                     lints::analyze_file(
