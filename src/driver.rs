@@ -726,8 +726,9 @@ impl<'a> Crawl<'a> {
                     let allows = analysis.model.allows.clone();
                     let runtime_code = analysis.model.has_runtime_code();
                     // Held encoded (a fraction of the size) until the crate turns out to
-                    // need it: whole crates without runtime code are never decoded.
-                    let model = match runtime_code {
+                    // need it: whole crates without runtime code are never decoded. Once the
+                    // crate is known to be checked, encoding would only cost time.
+                    let model = match runtime_code || self.runtime_code.load(Ordering::Relaxed) {
                         true => None,
                         false => EncodedModel::encode(&analysis.model),
                     };
