@@ -457,6 +457,17 @@ impl FileModel {
         self.line_starts.shrink_to_fit();
     }
 
+    /// For a use as the receiver of a method call (`x.name(..)`): the call and the method name.
+    pub fn method_call_on(&self, u: &Use) -> Option<(CallId, &str)> {
+        match u.kind {
+            UseKind::Receiver(call) => match &self.calls[call].callee {
+                Callee::Method { name, .. } => Some((call, name.as_str())),
+                Callee::Path { .. } => None,
+            },
+            _ => None,
+        }
+    }
+
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&start| start <= offset)

@@ -1,6 +1,6 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
-use crate::model::{Callee, Prov, UseKind};
+use crate::model::{Prov, UseKind};
 
 crate::declare_lint! {
     /// ## What it does
@@ -64,13 +64,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             let Some(&(ty_name, spawns, drives)) = EXECUTORS.iter().find(|(t, ..)| ty.is(t)) else {
                 continue;
             };
-            let method = |u: &crate::model::Use| match u.kind {
-                UseKind::Receiver(call) => match &m.calls[call].callee {
-                    Callee::Method { name, .. } => Some(name.as_str()),
-                    _ => None,
-                },
-                _ => None,
-            };
+            let method = |u| m.method_call_on(u).map(|(_, name)| name);
             let spawned = b.uses.iter().any(|u| method(u).is_some_and(|n| spawns.contains(&n)));
             let driven = b.uses.iter().any(|u| {
                 u.kind == UseKind::Awaited || method(u).is_some_and(|n| drives.contains(&n))

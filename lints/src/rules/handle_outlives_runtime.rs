@@ -125,11 +125,8 @@ fn returned_from_its_fn(
     if b.uses.iter().any(|u| cx.cm.use_escapes(file, b, u, BY_REF)) {
         return;
     }
-    let shut_down = b.uses.iter().any(|u| match u.kind {
-        UseKind::Receiver(call) => {
-            matches!(&m.calls[call].callee, Callee::Method { name, .. } if name == "shutdown_background" || name == "shutdown_timeout")
-        }
-        _ => false,
+    let shut_down = b.uses.iter().filter_map(|u| m.method_call_on(u)).any(|(_, name)| {
+        name == "shutdown_background" || name == "shutdown_timeout"
     });
     if shut_down {
         return;

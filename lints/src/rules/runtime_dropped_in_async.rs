@@ -1,7 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::krate::Driver;
-use crate::model::{Callee, CtxKind, Prov, Ty, UseKind};
+use crate::model::{CtxKind, Prov, Ty, UseKind};
 
 crate::declare_lint! {
     /// ## What it does
@@ -131,13 +131,10 @@ pub fn check(cx: &mut LintCx<'_>) {
                 continue;
             }
             let method_use = |wanted: &str| {
-                b.uses.iter().find_map(|u| match u.kind {
-                    UseKind::Receiver(call) => match &m.calls[call].callee {
-                        Callee::Method { name, .. } if name == wanted => Some(call),
-                        _ => None,
-                    },
-                    _ => None,
-                })
+                b.uses
+                    .iter()
+                    .filter_map(|u| m.method_call_on(u))
+                    .find_map(|(call, name)| (name == wanted).then_some(call))
             };
             if method_use("shutdown_background").is_some() {
                 continue;

@@ -1,6 +1,6 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
-use crate::model::{Callee, Prov, UseKind, ValueUse};
+use crate::model::{Prov, UseKind, ValueUse};
 
 crate::declare_lint! {
     /// ## What it does
@@ -96,13 +96,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !cx.cm.ty(file, &b.prov).is_some_and(|t| t.is("tokio::task::JoinSet")) {
                 continue;
             }
-            let method = |u: &crate::model::Use| match u.kind {
-                UseKind::Receiver(call) => match &m.calls[call].callee {
-                    Callee::Method { name, .. } => Some(name.as_str()),
-                    _ => None,
-                },
-                _ => None,
-            };
+            let method = |u| m.method_call_on(u).map(|(_, name)| name);
             let spawned = b.uses.iter().any(|u| {
                 method(u).is_some_and(|n| n.starts_with("spawn") || n == "build_task")
             });
