@@ -13,6 +13,7 @@
 //! `invalid_suppression`.
 
 use crate::config::{find_any_lint, lint_help, normalize_lint_name};
+use appstract_lints::lex;
 use appstract_lints::model::AttrAllow;
 use appstract_lints::{declare_lint, Diagnostic, Label, Level, LintLevels};
 use std::ops::Range;
@@ -308,33 +309,20 @@ fn line_comments(text: &str) -> Vec<Comment> {
                 }
                 i = end;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while i < bytes.len() && depth > 0 {
-                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = lex::block_comment_end(bytes, i),
             b'"' => {
                 code_on_line = true;
-                i = skip_string(bytes, i + 1);
+                i = lex::string_end(bytes, i + 1);
             }
             b'r' | b'b' | b'c' if raw_string_start(bytes, i).is_some() => {
                 code_on_line = true;
                 let (hashes, open) = raw_string_start(bytes, i).unwrap_or((0, i + 1));
-                i = skip_raw_string(bytes, open, hashes);
+                i = lex::raw_string_end(bytes, open, hashes);
             }
             b'\'' => {
                 code_on_line = true;
-                i = skip_char(bytes, i);
+                // A lifetime: only its quote; the name is read as an identifier.
+                i = lex::char_literal_end(bytes, i).unwrap_or(i + 1);
             }
             b' ' | b'\t' | b'\r' => i += 1,
             byte if is_ident(byte) => {
@@ -376,61 +364,6 @@ fn raw_string_start(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
         j += 1;
     }
     (bytes.get(j) == Some(&b'"')).then_some((hashes, j + 1))
-}
-
-fn skip_raw_string(bytes: &[u8], mut i: usize, hashes: usize) -> usize {
-    while i < bytes.len() {
-        if bytes[i] == b'"'
-            && bytes[i + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|b| **b == b'#')
-                .count()
-                == hashes
-            && bytes.len() >= i + 1 + hashes
-        {
-            return i + 1 + hashes;
-        }
-        i += 1;
-    }
-    bytes.len()
-}
-
-fn skip_string(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// A char literal (`'a'`, `'\n'`, `'\u{1F600}'`) or a lifetime (`'a`).
-fn skip_char(bytes: &[u8], i: usize) -> usize {
-    match bytes.get(i + 1) {
-        Some(b'\\') => {
-            let mut j = i + 3;
-            while j < bytes.len() && bytes[j] != b'\'' && bytes[j] != b'\n' {
-                j += 1;
-            }
-            (j + 1).min(bytes.len())
-        }
-        Some(_) => {
-            // One char (possibly multi-byte), then a quote: a char literal.
-            let rest = std::str::from_utf8(&bytes[i + 1..]).ok();
-            let width = rest
-                .and_then(|rest| rest.chars().next())
-                .map_or(1, char::len_utf8);
-            if bytes.get(i + 1 + width) == Some(&b'\'') {
-                i + 2 + width
-            } else {
-                i + 1
-            }
-        }
-        None => i + 1,
-    }
 }
 
 /// Reads `allow(a, b) -- reason` or `allow-file(a)` after the marker.

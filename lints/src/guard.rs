@@ -18,6 +18,7 @@
 //! published crates stays under a tenth of each) and far below what overflows a worker's stack.
 //! The scan is linear and allocates only a stack of open brackets.
 
+use crate::lex;
 use std::ops::Range;
 
 /// The most nesting a file may have; see the module documentation for what counts.
@@ -190,7 +191,7 @@ impl Scanner<'_> {
                     continue;
                 }
                 b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                    i = self.block_comment(i);
+                    i = lex::block_comment_end(bytes, i);
                     continue;
                 }
                 _ => {}
@@ -206,7 +207,7 @@ impl Scanner<'_> {
             }
             match byte {
                 b'"' => {
-                    i = self.string(i + 1);
+                    i = lex::string_end(self.bytes, i + 1);
                     prev = Prev::Operand;
                 }
                 b'\'' => {
@@ -387,40 +388,6 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    /// Past a block comment starting at `i`; block comments nest.
-    fn block_comment(&self, mut i: usize) -> usize {
-        let bytes = self.bytes;
-        let mut level = 0usize;
-        while i < bytes.len() {
-            if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-                level += 1;
-                i += 2;
-            } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                level -= 1;
-                i += 2;
-                if level == 0 {
-                    return i;
-                }
-            } else {
-                i += 1;
-            }
-        }
-        bytes.len()
-    }
-
-    /// Past a string whose body starts at `i` (after the opening quote).
-    fn string(&self, mut i: usize) -> usize {
-        let bytes = self.bytes;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' => i += 2,
-                b'"' => return i + 1,
-                _ => i += 1,
-            }
-        }
-        bytes.len()
-    }
-
     /// A raw string after its prefix `r`, `br` or `cr` (at `end`): where it ends.
     fn raw_string(&self, word: &[u8], end: usize) -> Option<usize> {
         if !matches!(word, b"r" | b"br" | b"cr") {
@@ -439,56 +406,24 @@ impl Scanner<'_> {
             }
             return None;
         }
-        i += 1;
-        while i < bytes.len() {
-            let closes = bytes.len() - (i + 1) >= hashes
-                && bytes[i + 1..i + 1 + hashes].iter().all(|&b| b == b'#');
-            if bytes[i] == b'"' && closes {
-                return Some(i + 1 + hashes);
-            }
-            i += 1;
-        }
-        Some(bytes.len())
+        Some(lex::raw_string_end(bytes, i + 1, hashes))
     }
 
     /// A char literal or a lifetime/label at `i` (a `'`): where it ends, and whether it is a
     /// char literal.
     fn quote(&self, i: usize) -> (usize, bool) {
         let bytes = self.bytes;
-        match bytes.get(i + 1) {
-            Some(b'\\') => {
-                // An escaped char: `'\''`, `'\\'`, `'\u{1F600}'`; find the closing quote.
-                let mut j = i + 3;
-                while j < bytes.len() && bytes[j] != b'\'' && bytes[j] != b'\n' {
-                    j += 1;
+        match lex::char_literal_end(bytes, i) {
+            Some(end) => (end, true),
+            None => {
+                // A lifetime or label: `'a`, `'static`, `'r#async`.
+                let mut j = i + 1;
+                if bytes[j..].starts_with(b"r#") {
+                    j += 2;
                 }
-                ((j + 1).min(bytes.len()), true)
+                (self.ident_end(j).max(i + 1), false)
             }
-            Some(_) => {
-                // One char (maybe several bytes), then a quote: a char literal.
-                let width = utf8_width(bytes[i + 1]);
-                if bytes.get(i + 1 + width) == Some(&b'\'') {
-                    (i + 2 + width, true)
-                } else {
-                    // A lifetime or label: `'a`, `'static`, `'r#async`.
-                    let mut j = i + 1;
-                    if bytes[j..].starts_with(b"r#") {
-                        j += 2;
-                    }
-                    (self.ident_end(j).max(i + 1), false)
-                }
-            }
-            None => (bytes.len(), true),
         }
-    }
-}
-
-fn utf8_width(first: u8) -> usize {
-    match first {
-        0xf0..=0xff => 4,
-        0xe0..=0xef => 3,
-        0xc0..=0xdf => 2,
-        _ => 1,
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod diagnostic;
 pub mod guard;
+pub mod lex;
 pub mod lint;
 pub mod model;
 pub mod rules;
