@@ -463,16 +463,10 @@ impl<'a> CrateModel<'a> {
                 }
                 (_, Target::Fn { fn_ref, .. }) => return self.fn_def(*fn_ref).ret_shared,
                 // `x.unwrap()`, `x.clone()`, ...: the value of the receiver, if it is a call.
-                (Callee::Method { .. }, _) => {
-                    match m
-                        .calls
-                        .iter()
-                        .position(|c| c.used_as == ValueUse::Receiver(call))
-                    {
-                        Some(receiver) => call = receiver,
-                        None => return false,
-                    }
-                }
+                (Callee::Method { .. }, _) => match m.receiver_call(call) {
+                    Some(receiver) => call = receiver,
+                    None => return false,
+                },
                 _ => return false,
             }
         }

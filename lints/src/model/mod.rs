@@ -468,6 +468,13 @@ impl FileModel {
         }
     }
 
+    /// The call whose value is the receiver of method call `call` (`a()` in `a().b()`).
+    pub fn receiver_call(&self, call: CallId) -> Option<CallId> {
+        self.calls
+            .iter()
+            .position(|c| c.used_as == ValueUse::Receiver(call))
+    }
+
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_starts.partition_point(|&start| start <= offset)

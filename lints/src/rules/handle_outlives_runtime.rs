@@ -96,7 +96,7 @@ fn builds_a_runtime(cx: &LintCx<'_>, file: usize, call: CallId) -> bool {
         {
             return true;
         }
-        match m.calls.iter().position(|c| c.used_as == ValueUse::Receiver(call)) {
+        match m.receiver_call(call) {
             Some(receiver) => call = receiver,
             None => return false,
         }
@@ -171,11 +171,7 @@ fn returned_from_its_fn(
 fn used_after_a_temporary(cx: &mut LintCx<'_>, file: usize, handle_call: CallId, handle: CallId) {
     let m = &cx.files()[file];
     // The receiver is the value of a call (a constructor chain), not a place.
-    let Some(made) = m
-        .calls
-        .iter()
-        .position(|c| c.used_as == ValueUse::Receiver(handle_call))
-    else {
+    let Some(made) = m.receiver_call(handle_call) else {
         return;
     };
     if !builds_a_runtime(cx, file, made) {
