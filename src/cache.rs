@@ -145,9 +145,16 @@ impl Cache {
         decode(&bytes, key)
     }
 
-    /// Records an analysis. Failures are ignored: the cache only saves time.
-    pub fn store(&self, key: Key, analysis: &FileAnalysis) {
-        if let Some(bytes) = encode(analysis, key) {
+    /// Records an analysis, with its model's [`FileModel::has_runtime_code`] and the model
+    /// already encoded, if it is. Failures are ignored: the cache only saves time.
+    pub fn store(
+        &self,
+        key: Key,
+        analysis: &FileAnalysis,
+        runtime_code: bool,
+        model: Option<&EncodedModel>,
+    ) {
+        if let Some(bytes) = encode(analysis, key, runtime_code, model) {
             self.write(key, &bytes);
         }
     }
@@ -211,16 +218,24 @@ struct Head {
 
 /// A file entry's payload: the head's length, the head, then the model, so that the model can
 /// be decoded later or never.
-fn encode(analysis: &FileAnalysis, key: Key) -> Option<Vec<u8>> {
+fn encode(
+    analysis: &FileAnalysis,
+    key: Key,
+    runtime_code: bool,
+    model: Option<&EncodedModel>,
+) -> Option<Vec<u8>> {
     let head = options()
         .serialize(&HeadRef {
             modules: &analysis.modules,
             diagnostics: &analysis.diagnostics,
             allows: &analysis.model.allows,
-            runtime_code: analysis.model.has_runtime_code(),
+            runtime_code,
         })
         .ok()?;
-    let model = options().serialize(&analysis.model).ok()?;
+    let model = match model {
+        Some(encoded) => std::borrow::Cow::Borrowed(encoded.0.as_slice()),
+        None => std::borrow::Cow::Owned(options().serialize(&analysis.model).ok()?),
+    };
     let mut payload = Vec::with_capacity(8 + head.len() + model.len());
     payload.extend_from_slice(&(head.len() as u64).to_le_bytes());
     payload.extend_from_slice(&head);
@@ -312,7 +327,7 @@ mod tests {
         let key = cache.key(krate, "src/lib.rs", &[], SOURCE);
         assert!(cache.load(key).is_none());
         let fresh = analysis(SOURCE);
-        cache.store(key, &fresh);
+        cache.store(key, &fresh, fresh.model.has_runtime_code(), None);
         let loaded = cache.load(key).expect("the entry was stored");
         let model = loaded.model.decode().expect("the model decodes");
         assert_eq!(format!("{model:?}"), format!("{:?}", fresh.model));
@@ -325,7 +340,7 @@ mod tests {
 
         let broken = analysis("fn main( {}\n");
         let broken_key = cache.key(krate, "src/lib.rs", &[], "fn main( {}\n");
-        cache.store(broken_key, &broken);
+        cache.store(broken_key, &broken, broken.model.has_runtime_code(), None);
         assert_eq!(
             cache.load(broken_key).unwrap().diagnostics,
             broken.diagnostics
@@ -383,7 +398,7 @@ mod tests {
         let krate = cache.crate_key(&CrateInfo::default());
         let key = cache.key(krate, "src/lib.rs", &[], SOURCE);
         let fresh = analysis(SOURCE);
-        cache.store(key, &fresh);
+        cache.store(key, &fresh, fresh.model.has_runtime_code(), None);
         let path = cache.entry_path(key);
         let good = fs::read(&path).unwrap();
 
@@ -391,7 +406,7 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] ^= 0x40;
         let other_key = cache.key(krate, "src/other.rs", &[], SOURCE);
-        let foreign = encode(&fresh, other_key).unwrap();
+        let foreign = encode(&fresh, other_key, fresh.model.has_runtime_code(), None).unwrap();
         for damaged in [
             Vec::new(),
             good[..HEADER - 1].to_vec(),
@@ -402,7 +417,7 @@ mod tests {
         ] {
             fs::write(&path, &damaged).unwrap();
             assert!(cache.load(key).is_none());
-            cache.store(key, &fresh);
+            cache.store(key, &fresh, fresh.model.has_runtime_code(), None);
             assert_eq!(fs::read(&path).unwrap(), good);
         }
         // A payload that checks out but does not decode is not trusted either.
@@ -433,7 +448,7 @@ mod tests {
             for _ in 0..8 {
                 scope.spawn(|| {
                     for _ in 0..20 {
-                        cache.store(key, &fresh);
+                        cache.store(key, &fresh, fresh.model.has_runtime_code(), None);
                         if let Some(loaded) = cache.load(key) {
                             assert_eq!(loaded.diagnostics, fresh.diagnostics);
                         }

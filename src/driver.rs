@@ -720,9 +720,6 @@ impl<'a> Crawl<'a> {
                 // The syn tree is gone; free the thread's span table before the next file.
                 proc_macro2::extra::invalidate_current_thread_spans();
                 analysis.map(|analysis| {
-                    if let (Some((cache, _)), Some(key)) = (cache, key) {
-                        cache.store(key, &analysis);
-                    }
                     let allows = analysis.model.allows.clone();
                     let runtime_code = analysis.model.has_runtime_code();
                     // Held encoded (a fraction of the size) until the crate turns out to
@@ -732,6 +729,9 @@ impl<'a> Crawl<'a> {
                         true => None,
                         false => EncodedModel::encode(&analysis.model),
                     };
+                    if let (Some((cache, _)), Some(key)) = (cache, key) {
+                        cache.store(key, &analysis, runtime_code, model.as_ref());
+                    }
                     let model = match model {
                         Some(encoded) => Model::Encoded(encoded),
                         None => Model::Fresh(Box::new(analysis.model)),
