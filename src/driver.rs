@@ -115,14 +115,7 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
         let loose: Vec<CrateUnit> = selection
             .iter()
             .filter(|file| !reached.contains(&paths::identity(&file.path)))
-            .map(|file| CrateUnit {
-                info: file.loose.clone(),
-                root: file.path.clone(),
-                follow_modules: false,
-                settings: file.settings.clone(),
-                cargo: file.cargo.clone(),
-                library: None,
-            })
+            .map(|file| file.loose_unit())
             .collect();
         results.extend(
             loose

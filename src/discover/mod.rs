@@ -83,10 +83,26 @@ pub struct CargoTarget {
 #[derive(Debug, Clone)]
 pub struct SelectedFile {
     pub path: PathBuf,
-    /// The crate it is analysed as when none of the planned crates reaches it.
-    pub loose: CrateInfo,
     pub settings: Settings,
-    pub cargo: Arc<CargoTarget>,
+    /// The package the file is in, if any.
+    package: Option<Arc<Package>>,
+}
+
+impl SelectedFile {
+    /// The crate the file is analysed as when none of the planned crates reaches it: a crate
+    /// of its own, which still sees its package's dependencies. Made only when needed: a
+    /// whole tree of selected files would otherwise hold a copy of them per file.
+    pub fn loose_unit(&self) -> CrateUnit {
+        let package = self.package.as_deref();
+        CrateUnit {
+            info: loose_crate(&self.path, package, &self.settings),
+            root: self.path.clone(),
+            follow_modules: false,
+            settings: self.settings.clone(),
+            cargo: Arc::new(loose_target(&self.path, package)),
+            library: None,
+        }
+    }
 }
 
 /// A file or directory that cannot be read.
@@ -283,8 +299,7 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
             .unwrap_or_else(|| file.parent().unwrap_or(Path::new("/")).to_path_buf());
         let settings = config.settings(cwd, &settings_dir, None)?;
         selection.push(SelectedFile {
-            loose: loose_crate(&file, package, &settings),
-            cargo: Arc::new(loose_target(&file, package)),
+            package: package.cloned(),
             settings,
             path: file.clone(),
         });
@@ -327,9 +342,8 @@ pub fn loose_files(cwd: &Path, files: &[PathBuf]) -> Plan {
         .map(|file| {
             let path = paths::absolute(cwd, file);
             SelectedFile {
-                loose: loose_crate(&path, None, &Settings::default()),
-                cargo: Arc::new(loose_target(&path, None)),
                 settings: Settings::default(),
+                package: None,
                 path,
             }
         })
@@ -384,7 +398,7 @@ pub(crate) fn loose_target(file: &Path, package: Option<&Package>) -> CargoTarge
 #[derive(Default)]
 struct PackageFinder {
     dir_to_package: HashMap<PathBuf, Option<PathBuf>>,
-    packages: HashMap<PathBuf, Option<Package>>,
+    packages: HashMap<PathBuf, Option<Arc<Package>>>,
     /// Manifests that could not be read, with the reason.
     broken_manifests: Vec<(PathBuf, String)>,
 }
@@ -412,16 +426,16 @@ impl PackageFinder {
         found
     }
 
-    fn package(&self, dir: &Path) -> Option<&Package> {
+    fn package(&self, dir: &Path) -> Option<&Arc<Package>> {
         self.packages.get(dir).and_then(Option::as_ref)
     }
 
-    fn load(&mut self, dir: &Path) -> Option<&Package> {
+    fn load(&mut self, dir: &Path) -> Option<&Arc<Package>> {
         if !self.packages.contains_key(dir) {
             let manifest = dir.join("Cargo.toml");
             let package = if manifest.is_file() {
                 match manifest::read_package(&manifest) {
-                    Ok(package) => package,
+                    Ok(package) => package.map(Arc::new),
                     Err(reason) => {
                         self.broken_manifests.push((manifest, reason));
                         None
