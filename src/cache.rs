@@ -4,14 +4,16 @@
 //! entry attributes and blocking functions) and the tool itself (version and executable). And
 //! what checking a crate found in each of its files, keyed by the crate's description and the
 //! keys of all its files: a crate none of whose files changed is not checked again, and its
-//! models are not even decoded (an entry's model is decoded only when it is needed).
+//! models are not even decoded (an entry's model is decoded only when it is needed). A file of a
+//! crate without runtime code has an entry without a model: its outline
+//! ([`appstract_lints::outline_file`]).
 //!
 //! One file per entry under `<dir>/v2/<2 hex>/<32 hex>`, written to a temporary file and renamed,
 //! so that concurrent runs never see half an entry. An entry is checked before use (magic, key,
 //! length, checksum, decoding); one that fails any check is ignored and rewritten.
 
 use appstract_lints::model::AttrAllow;
-use appstract_lints::{CrateInfo, Diagnostic, FileAnalysis, FileModel, ModDecl};
+use appstract_lints::{CrateInfo, Diagnostic, FileAnalysis, FileModel, ModDecl, Outline};
 use bincode::Options;
 use std::fs;
 use std::io::Write;
@@ -50,7 +52,8 @@ pub struct CachedFile {
     pub allows: Vec<AttrAllow>,
     /// [`FileModel::has_runtime_code`] of the model.
     pub runtime_code: bool,
-    pub model: EncodedModel,
+    /// `None` for an outline.
+    pub model: Option<EncodedModel>,
 }
 
 /// A model as the cache holds it: decoded only for a crate that is checked again.
@@ -159,6 +162,20 @@ impl Cache {
         }
     }
 
+    /// Records the outline of a file whose crate has no runtime code.
+    pub fn store_outline(&self, key: Key, outline: &Outline) {
+        let head = HeadRef {
+            modules: &outline.modules,
+            diagnostics: &outline.diagnostics,
+            allows: &[],
+            runtime_code: false,
+            outline: true,
+        };
+        if let Some(bytes) = frame_entry(&head, &[], key) {
+            self.write(key, &bytes);
+        }
+    }
+
     /// What checking a crate found in each of its files, if there is a sound entry for `key`
     /// (see [`Cache::check_key`]) with one list per file.
     pub fn load_findings(&self, key: Key, files: usize) -> Option<Vec<Vec<Diagnostic>>> {
@@ -206,6 +223,7 @@ struct HeadRef<'a> {
     diagnostics: &'a [Diagnostic],
     allows: &'a [AttrAllow],
     runtime_code: bool,
+    outline: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -214,6 +232,7 @@ struct Head {
     diagnostics: Vec<Diagnostic>,
     allows: Vec<AttrAllow>,
     runtime_code: bool,
+    outline: bool,
 }
 
 /// A file entry's payload: the head's length, the head, then the model, so that the model can
@@ -224,22 +243,26 @@ fn encode(
     runtime_code: bool,
     model: Option<&EncodedModel>,
 ) -> Option<Vec<u8>> {
-    let head = options()
-        .serialize(&HeadRef {
-            modules: &analysis.modules,
-            diagnostics: &analysis.diagnostics,
-            allows: &analysis.model.allows,
-            runtime_code,
-        })
-        .ok()?;
+    let head = HeadRef {
+        modules: &analysis.modules,
+        diagnostics: &analysis.diagnostics,
+        allows: &analysis.model.allows,
+        runtime_code,
+        outline: false,
+    };
     let model = match model {
         Some(encoded) => std::borrow::Cow::Borrowed(encoded.0.as_slice()),
         None => std::borrow::Cow::Owned(options().serialize(&analysis.model).ok()?),
     };
+    frame_entry(&head, &model, key)
+}
+
+fn frame_entry(head: &HeadRef<'_>, model: &[u8], key: Key) -> Option<Vec<u8>> {
+    let head = options().serialize(head).ok()?;
     let mut payload = Vec::with_capacity(8 + head.len() + model.len());
     payload.extend_from_slice(&(head.len() as u64).to_le_bytes());
     payload.extend_from_slice(&head);
-    payload.extend_from_slice(&model);
+    payload.extend_from_slice(model);
     Some(frame(&payload, key))
 }
 
@@ -257,7 +280,7 @@ fn decode(bytes: &[u8], key: Key) -> Option<CachedFile> {
         diagnostics: head.diagnostics,
         allows: head.allows,
         runtime_code: head.runtime_code,
-        model: EncodedModel(model.to_vec()),
+        model: (!head.outline).then(|| EncodedModel(model.to_vec())),
     })
 }
 
@@ -329,7 +352,8 @@ mod tests {
         let fresh = analysis(SOURCE);
         cache.store(key, &fresh, fresh.model.has_runtime_code(), None);
         let loaded = cache.load(key).expect("the entry was stored");
-        let model = loaded.model.decode().expect("the model decodes");
+        let encoded = loaded.model.expect("a full analysis keeps its model");
+        let model = encoded.decode().expect("the model decodes");
         assert_eq!(format!("{model:?}"), format!("{:?}", fresh.model));
         assert_eq!(loaded.modules, fresh.modules);
         assert_eq!(loaded.diagnostics, fresh.diagnostics);
@@ -345,6 +369,32 @@ mod tests {
             cache.load(broken_key).unwrap().diagnostics,
             broken.diagnostics
         );
+    }
+
+    #[test]
+    fn outlines_round_trip_without_a_model() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::with_tool(tmp.path().to_path_buf(), 1);
+        let krate = cache.crate_key(&CrateInfo::default());
+        for source in [
+            "mod a;\n#[path = \"x.rs\"] mod b;\nfn f() {}\n",
+            "fn main( {}\n",
+        ] {
+            let key = cache.key(krate, "src/lib.rs", &[], source);
+            let outline = appstract_lints::outline_file(FileInput {
+                path: "src/lib.rs",
+                source,
+                module_path: &[],
+            });
+            proc_macro2::extra::invalidate_current_thread_spans();
+            cache.store_outline(key, &outline);
+            let loaded = cache.load(key).expect("the entry was stored");
+            assert!(loaded.model.is_none());
+            assert!(!loaded.runtime_code);
+            assert!(loaded.allows.is_empty());
+            assert_eq!(loaded.modules, outline.modules);
+            assert_eq!(loaded.diagnostics, outline.diagnostics);
+        }
     }
 
     #[test]

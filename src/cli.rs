@@ -172,6 +172,11 @@ pub struct Args {
     #[arg(long)]
     pub no_cache: bool,
 
+    /// Analyse every file in full, also in crates none of whose files names a trigger word
+    /// (the findings are the same: this checks that the prefilter loses none)
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+
     /// Only read and parse the files, on one thread, and print how long it took (the
     /// benchmark's parse floor)
     #[arg(long, hide = true, conflicts_with_all = ["write_baseline", "baseline"])]

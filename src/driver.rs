@@ -9,6 +9,7 @@ use crate::isolate::{self, INTERNAL_ERROR, REPORT_IT};
 use crate::output::LineIndex;
 use crate::paths::{self, FileId};
 use crate::suppress::FileSuppressions;
+use appstract_lints::model::AttrAllow;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
 use appstract_lints::{CrateInfo, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
 use rayon::prelude::*;
@@ -82,6 +83,13 @@ pub fn lint(plan: &Plan) -> Report {
 
 /// [`lint`], reusing and recording per-file analyses in `cache`.
 pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
+    lint_with(plan, cache, true)
+}
+
+/// [`lint_cached`]; with `prefilter`, the files of a crate are only outlined until one of them
+/// names a trigger word ([`lints::prefilter`]), and those of a crate without one are never
+/// modelled. Without it every file is analysed in full. The findings are the same.
+pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report {
     let mut probe = LintLevels::default();
     for lint in LINTS {
         probe.set(lint, Level::Deny);
@@ -98,6 +106,7 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
         selected: selected.as_ref(),
         levels,
         cache,
+        prefilter,
     };
 
     let mut results: Vec<CrateResult> = plan
@@ -194,18 +203,23 @@ pub fn lint_cached(plan: &Plan, cache: Option<&Cache>) -> Report {
 
 /// Lints one text as a loose file, in memory, without catching panics: the per-file pipeline
 /// (guard, parse, model, every lint, levels and suppressions, tidying for output) for fuzzing
-/// and its regression tests.
+/// and its regression tests. It also outlines the text, and panics if the outline's modules or
+/// errors differ from the full analysis's: the prefilter would then change what is reported.
 pub fn lint_source(display: &str, text: &str) -> Report {
     let info = CrateInfo::default();
-    let analysis = lints::analyze_file(
-        &info,
-        FileInput {
-            path: display,
-            source: text,
-            module_path: &[],
-        },
-    );
+    let input = FileInput {
+        path: display,
+        source: text,
+        module_path: &[],
+    };
+    let analysis = lints::analyze_file(&info, input);
+    let outline = lints::outline_file(input);
     proc_macro2::extra::invalidate_current_thread_spans();
+    assert_eq!(outline.modules, analysis.modules, "the outline's modules");
+    assert_eq!(
+        outline.diagnostics, analysis.diagnostics,
+        "the outline's errors"
+    );
     let mut probe = LintLevels::default();
     for lint in LINTS {
         probe.set(lint, Level::Deny);
@@ -308,6 +322,7 @@ struct Context<'a> {
     selected: Option<&'a HashSet<FileId>>,
     levels: &'a LintLevels,
     cache: Option<&'a Cache>,
+    prefilter: bool,
 }
 
 struct CrateResult {
@@ -330,11 +345,14 @@ struct AnalysedFile {
     cargo: Arc<CargoTarget>,
 }
 
-/// A file's model: decoded, or encoded (from its cache entry, or to hold it small until its
-/// crate turns out to need it).
+/// A file's model: decoded, encoded (from its cache entry, or to hold it small until its
+/// crate turns out to need it), or not built: the file was only outlined, as no trigger word
+/// had been seen in its crate yet ([`lints::prefilter`]), and is analysed in full only if the
+/// crate is checked.
 enum Model {
     Fresh(Box<FileModel>),
     Encoded(EncodedModel),
+    Outlined { module_path: Vec<String> },
 }
 
 /// Files larger than this are analysed one at a time (see [`LARGE_FILES`]).
@@ -360,6 +378,10 @@ struct Crawl<'a> {
     /// Some file of the crate has runtime code ([`FileModel::has_runtime_code`]): without
     /// one, no lint can find anything and the crate is not checked.
     runtime_code: AtomicBool,
+    /// Some file of the crate names a trigger word: the files read from now on are analysed
+    /// in full, not just outlined.
+    triggered: AtomicBool,
+    triggers: lints::Triggers,
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
     skipped: Mutex<Vec<(String, String)>>,
@@ -375,6 +397,8 @@ impl Context<'_> {
             cache_key: crawl_key,
             seen: Mutex::new(HashSet::from([root_identity.clone()])),
             runtime_code: AtomicBool::new(false),
+            triggered: AtomicBool::new(!self.prefilter),
+            triggers: lints::Triggers::for_crate(&unit.info),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
             skipped: Mutex::new(Vec::new()),
@@ -486,7 +510,31 @@ impl Context<'_> {
             return;
         }
 
+        // Files outlined before a trigger word turned up in the crate: analysed now.
+        let problems = Mutex::new(Vec::new());
+        files.par_iter_mut().for_each(|file| {
+            if let Some(Model::Outlined { module_path }) = &file.model {
+                let module_path = module_path.clone();
+                if let Err(problem) = self.analyse_outlined(unit, file, &module_path) {
+                    file.findings.push(internal_error(problem.clone()));
+                    file.model = None;
+                    problems
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(problem);
+                }
+            }
+        });
+        let problems = problems
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        internal_errors.extend(problems);
+
         let wanted = indices.len();
+        let indices: Vec<usize> = indices
+            .into_iter()
+            .filter(|&index| files[index].model.is_some())
+            .collect();
         let mut models = Vec::with_capacity(wanted);
         let mut decoded = Vec::with_capacity(wanted);
         for index in indices {
@@ -494,7 +542,7 @@ impl Context<'_> {
             let model = match file.model.take() {
                 Some(Model::Fresh(model)) => Some(*model),
                 Some(Model::Encoded(encoded)) => encoded.decode(),
-                None => None,
+                Some(Model::Outlined { .. }) | None => None,
             };
             match model {
                 Some(model) => {
@@ -536,6 +584,30 @@ impl Context<'_> {
                 internal_errors.push(message);
             }
         }
+    }
+
+    /// Analyses in full a file that was outlined, for the crate's check; its `mod` items were
+    /// followed already. An error when the file can no longer be read or its analysis panics.
+    fn analyse_outlined(
+        &self,
+        unit: &CrateUnit,
+        file: &mut AnalysedFile,
+        module_path: &[String],
+    ) -> Result<(), String> {
+        let text = read_source(&file.path, &file.display).map_err(|_| {
+            format!(
+                "`{}` could not be read again to analyse it; it was not linted",
+                file.display
+            )
+        })?;
+        let analysis = analyse_text(&unit.info, file, module_path, &text)
+            .map_err(|panic| format!("analysing `{}` panicked: {panic}", file.display))?;
+        let runtime_code = analysis.model.has_runtime_code();
+        if let (Some(cache), Some(key)) = (self.cache, file.key) {
+            cache.store(key, &analysis, runtime_code, None);
+        }
+        file.model = Some(Model::Fresh(Box::new(analysis.model)));
+        Ok(())
     }
 
     /// After checking a crate panicked: checks each file on its own to keep what it shows
@@ -679,70 +751,41 @@ impl<'a> Crawl<'a> {
             }
         };
 
-        let info: &CrateInfo = &self.unit.info;
         let cache = self.context.cache.zip(self.cache_key);
         let key =
             cache.map(|(cache, krate)| cache.key(krate, &file.display, &job.module_path, &text));
         file.key = key;
-        let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
+        let full = self.triggered.load(Ordering::Relaxed) || self.triggers.found_in(&text);
+        if full {
+            self.triggered.store(true, Ordering::Relaxed);
+        }
         let cached = cache.zip(key).and_then(|((cache, _), key)| cache.load(key));
         let analysed = match cached {
-            Some(cached) => Ok((
-                Model::Encoded(cached.model),
-                cached.modules,
-                cached.diagnostics,
-                cached.allows,
-                cached.runtime_code,
-            )),
-            None => {
-                // A syntax tree takes about 70 times its text: two multi-megabyte files parsed
-                // at once would double the peak memory of the whole run.
-                let _one_large_file = (text.len() > LARGE_FILE)
-                    .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
-                let analysis = isolate::catch(|| {
-                    isolate::injected("analyze", &file_name);
-                    lints::analyze_file(
-                        info,
-                        FileInput {
-                            path: &file.display,
-                            source: &text,
-                            module_path: &job.module_path,
-                        },
-                    )
-                });
-                // The syn tree is gone; free the thread's span table before the next file.
-                proc_macro2::extra::invalidate_current_thread_spans();
-                analysis.map(|analysis| {
-                    let allows = analysis.model.allows.clone();
-                    let runtime_code = analysis.model.has_runtime_code();
-                    // Held encoded (a fraction of the size) until the crate turns out to
-                    // need it: whole crates without runtime code are never decoded. Once the
-                    // crate is known to be checked, encoding would only cost time.
-                    let model = match runtime_code || self.runtime_code.load(Ordering::Relaxed) {
-                        true => None,
-                        false => EncodedModel::encode(&analysis.model),
-                    };
-                    if let (Some((cache, _)), Some(key)) = (cache, key) {
-                        cache.store(key, &analysis, runtime_code, model.as_ref());
-                    }
-                    let model = match model {
-                        Some(encoded) => Model::Encoded(encoded),
-                        None => Model::Fresh(Box::new(analysis.model)),
-                    };
-                    (
-                        model,
-                        analysis.modules,
-                        analysis.diagnostics,
-                        allows,
-                        runtime_code,
-                    )
-                })
-            }
+            Some(cached) if cached.model.is_some() || !full => Ok(Analysed {
+                model: match cached.model {
+                    Some(encoded) => Model::Encoded(encoded),
+                    None => Model::Outlined {
+                        module_path: job.module_path.clone(),
+                    },
+                },
+                modules: cached.modules,
+                diagnostics: cached.diagnostics,
+                allows: cached.allows,
+                runtime_code: cached.runtime_code,
+            }),
+            _ if !full => self.outline(&file, job, &text, key),
+            _ => self.analyse_fully(&file, &job.module_path, &text, key),
         };
 
         let mut allows = Vec::new();
         let modules = match analysed {
-            Ok((model, modules, diagnostics, attr_allows, runtime_code)) => {
+            Ok(Analysed {
+                model,
+                modules,
+                diagnostics,
+                allows: attr_allows,
+                runtime_code,
+            }) => {
                 if runtime_code {
                     self.runtime_code.store(true, Ordering::Relaxed);
                 }
@@ -781,6 +824,112 @@ impl<'a> Crawl<'a> {
         }
         (file, modules)
     }
+
+    /// Outlines a file of a crate in which no trigger word has been seen so far.
+    fn outline(
+        &self,
+        file: &AnalysedFile,
+        job: &FileJob,
+        text: &str,
+        key: Option<Key>,
+    ) -> Result<Analysed, String> {
+        let _one_large_file = (text.len() > LARGE_FILE)
+            .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
+        let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
+        let outline = isolate::catch(|| {
+            isolate::injected("analyze", &file_name);
+            lints::outline_file(FileInput {
+                path: &file.display,
+                source: text,
+                module_path: &job.module_path,
+            })
+        });
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let outline = outline?;
+        if let (Some(cache), Some(key)) = (self.context.cache, key) {
+            cache.store_outline(key, &outline);
+        }
+        Ok(Analysed {
+            model: Model::Outlined {
+                module_path: job.module_path.clone(),
+            },
+            modules: outline.modules,
+            diagnostics: outline.diagnostics,
+            allows: Vec::new(),
+            runtime_code: false,
+        })
+    }
+
+    /// Parses a file and builds its model.
+    fn analyse_fully(
+        &self,
+        file: &AnalysedFile,
+        module_path: &[String],
+        text: &str,
+        key: Option<Key>,
+    ) -> Result<Analysed, String> {
+        let analysis = analyse_text(&self.unit.info, file, module_path, text)?;
+        let allows = analysis.model.allows.clone();
+        let runtime_code = analysis.model.has_runtime_code();
+        // Held encoded (a fraction of the size) until the crate turns out to need it: whole
+        // crates without runtime code are never decoded. Once the crate is known to be
+        // checked, encoding would only cost time.
+        let model = match runtime_code || self.runtime_code.load(Ordering::Relaxed) {
+            true => None,
+            false => EncodedModel::encode(&analysis.model),
+        };
+        if let (Some(cache), Some(key)) = (self.context.cache, key) {
+            cache.store(key, &analysis, runtime_code, model.as_ref());
+        }
+        let model = match model {
+            Some(encoded) => Model::Encoded(encoded),
+            None => Model::Fresh(Box::new(analysis.model)),
+        };
+        Ok(Analysed {
+            model,
+            modules: analysis.modules,
+            diagnostics: analysis.diagnostics,
+            allows,
+            runtime_code,
+        })
+    }
+}
+
+/// What the analysis of one file gives the crawl.
+struct Analysed {
+    model: Model,
+    modules: Vec<ModDecl>,
+    diagnostics: Vec<Diagnostic>,
+    allows: Vec<AttrAllow>,
+    runtime_code: bool,
+}
+
+/// Parses a file and builds its model on this thread, catching a panic.
+fn analyse_text(
+    info: &CrateInfo,
+    file: &AnalysedFile,
+    module_path: &[String],
+    text: &str,
+) -> Result<lints::FileAnalysis, String> {
+    // A syntax tree takes about 70 times its text: two multi-megabyte files parsed at once
+    // would double the peak memory of the whole run.
+    let _one_large_file = (text.len() > LARGE_FILE)
+        .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
+    let file_name = file.path.file_name().unwrap_or_default().to_string_lossy();
+    let analysis = isolate::catch(|| {
+        isolate::injected("analyze", &file_name);
+        lints::analyze_file(
+            info,
+            FileInput {
+                path: &file.display,
+                source: text,
+                module_path,
+            },
+        )
+    });
+    // The syn tree is gone; free the thread's span table before the next file.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    analysis
 }
 
 /// Gives a reported file's findings their levels (configuration, overrides, command line),

@@ -120,10 +120,11 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         (Some(dir), false) => cache::Cache::new(paths::absolute(&cwd, dir)),
         (None, false) => cache::default_dir(&cwd).and_then(cache::Cache::new),
     };
-    let mut report = lint_cached(
+    let mut report = lint_with(
         &plan,
         args.jobs.map_or(0, |jobs| jobs.get()),
         cache.as_ref(),
+        !args.no_prefilter,
     )?;
     let linted = started.elapsed();
 
@@ -262,13 +263,23 @@ pub fn lint_cached(
     jobs: usize,
     cache: Option<&cache::Cache>,
 ) -> Result<driver::Report, Error> {
+    lint_with(plan, jobs, cache, true)
+}
+
+/// [`lint_cached`], with the trigger prefilter on or off (see [`driver::lint_with`]).
+pub fn lint_with(
+    plan: &discover::Plan,
+    jobs: usize,
+    cache: Option<&cache::Cache>,
+    prefilter: bool,
+) -> Result<driver::Report, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK_SIZE)
         .thread_name(|index| format!("appstract-lint-{index}"))
         .build()
         .map_err(|err| Error::new(format!("cannot start worker threads: {err}")))?;
-    Ok(pool.install(|| driver::lint_cached(plan, cache)))
+    Ok(pool.install(|| driver::lint_with(plan, cache, prefilter)))
 }
 
 fn print_list() -> io::Result<()> {

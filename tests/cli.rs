@@ -864,6 +864,119 @@ fn cached_runs_report_what_uncached_runs_report() {
     assert_eq!(compare(true), cold, "damaged entries are ignored");
 }
 
+/// The trigger prefilter only outlines the files of crates without a trigger word, and of
+/// others until one turns up: the output is the same as when every file is analysed in full,
+/// with and without the cache, and after an edit that turns a crate without runtime code into
+/// one with it.
+#[test]
+fn the_prefilter_changes_no_finding() {
+    let tmp = temp();
+    let ws = tmp.path().join("ws");
+    let cache = tmp.path().join("cache");
+    let cache_arg = cache.to_str().expect("a UTF-8 path");
+    let package = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\ncfg-if = \"1\"\n")
+    };
+    write(
+        &ws,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"inert\", \"live\", \"app\"]\n",
+    );
+    // No trigger word anywhere but in comments and strings.
+    write(&ws, "inert/Cargo.toml", package("inert"));
+    write(
+        &ws,
+        "inert/src/lib.rs",
+        "//! Numbers, not async code.\nmod parse;\nmod missing;\n#[path = \"extra/more.rs\"]\nmod more;\ncfg_if::cfg_if! {\n    if #[cfg(unix)] { mod unix; }\n}\n// appstract-lint: allow(nested_runtime_block_on) -- nothing to allow\npub fn f() {}\n",
+    );
+    write(
+        &ws,
+        "inert/src/parse.rs",
+        "pub fn parse() -> u8 { 1 }\nmod deep;\n",
+    );
+    write(&ws, "inert/src/parse/deep.rs", "fn broken( {}\n");
+    write(&ws, "inert/src/extra/more.rs", "pub const X: u8 = 1;\n");
+    write(
+        &ws,
+        "inert/src/unix.rs",
+        "const S: &str = \"tokio::spawn(async {})\";\n",
+    );
+    write(&ws, "inert/templates/gen.rs", "{{ name }}\n");
+    // The root names no trigger word; the call chain runs through files that do not either.
+    write(&ws, "live/Cargo.toml", package("live"));
+    write(&ws, "live/src/lib.rs", "mod a;\nmod b;\nmod c;\n");
+    write(
+        &ws,
+        "live/src/a.rs",
+        "pub fn sync_helper() {\n    crate::b::inner();\n}\n",
+    );
+    write(
+        &ws,
+        "live/src/b.rs",
+        "pub fn inner() {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(std::future::ready(()));\n}\n",
+    );
+    write(
+        &ws,
+        "live/src/c.rs",
+        "pub async fn serve() {\n    crate::a::sync_helper();\n}\n",
+    );
+    write(&ws, "app/Cargo.toml", package("app"));
+    write(&ws, "app/src/lib.rs", "pub mod conf;\npub mod rt;\n");
+    write(
+        &ws,
+        "app/src/conf.rs",
+        "pub fn load() {\n    crate::rt::run();\n}\n",
+    );
+    write(
+        &ws,
+        "app/src/rt.rs",
+        "pub fn run() {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(std::future::ready(()));\n}\n",
+    );
+    write(
+        &ws,
+        "app/src/main.rs",
+        "#[tokio::main]\nasync fn main() {\n    app::conf::load();\n}\n",
+    );
+
+    let json = |extra: &[&str]| {
+        let mut args = vec!["--message-format", "json", "."];
+        args.extend_from_slice(extra);
+        let run = run(&ws, &args);
+        (run.code, run.stdout)
+    };
+    let compare = |expect: &[&str]| {
+        let full = json(&["--no-cache", "--no-prefilter"]);
+        assert_eq!(json(&["--no-cache"]), full);
+        assert_eq!(json(&["--cache-dir", cache_arg]), full, "cold cache");
+        assert_eq!(json(&["--cache-dir", cache_arg]), full, "warm cache");
+        for code in expect {
+            assert!(full.1.contains(code), "{code} in {}", full.1);
+        }
+        full.1
+    };
+    let before = compare(&[
+        "\"syntax_error\"",
+        "\"unresolved_module\"",
+        "\"unused_suppression\"",
+        "\"nested_runtime_block_on\"",
+    ]);
+    for file in ["deep.rs", "gen.rs", "live/src/b.rs", "app/src/rt.rs"] {
+        assert!(before.contains(file), "{file} in {before}");
+    }
+
+    // Runtime code in a file of the crate that had none: its outlined files are analysed.
+    write(
+        &ws,
+        "inert/src/extra/more.rs",
+        "pub const X: u8 = 1;\npub async fn wait() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n",
+    );
+    let after = compare(&["\"blocking_call_in_async\""]);
+    assert!(
+        after.contains("more.rs") && !before.contains("more.rs"),
+        "{after}"
+    );
+}
+
 /// A binary's calls into its own package's library are followed into the library's files,
 /// and findings there name the binary's caller.
 #[test]

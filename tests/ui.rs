@@ -332,61 +332,111 @@ fn readme_lists_every_lint() {
     }
 }
 
+/// Every fixture and demo file, whole and item by item (each is linted on its own as a crate):
+/// the texts the premises of the driver's shortcuts are checked on.
+fn variants() -> Vec<(PathBuf, String)> {
+    let demo: Vec<PathBuf> = walk_rs(&root().join("examples/demo"));
+    let mut out = Vec::new();
+    for path in fixtures().into_iter().map(|f| root().join(f)).chain(demo) {
+        let text = fs::read_to_string(&path).expect("a readable source");
+        // A fixture of a syntax error is checked whole only.
+        let items: Vec<String> = match syn::parse_file(&text) {
+            Ok(file) => file
+                .items
+                .iter()
+                .filter_map(|item| text.get(item.span().byte_range()))
+                .map(str::to_string)
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        proc_macro2::extra::invalidate_current_thread_spans();
+        out.extend(
+            std::iter::once(text)
+                .chain(items)
+                .map(|v| (path.clone(), v)),
+        );
+    }
+    out
+}
+
+fn analyze(source: &str) -> appstract_lints::FileAnalysis {
+    let analysis = appstract_lints::analyze_file(
+        &appstract_lints::CrateInfo::default(),
+        appstract_lints::FileInput {
+            path: "variant.rs",
+            source,
+            module_path: &[],
+        },
+    );
+    proc_macro2::extra::invalidate_current_thread_spans();
+    analysis
+}
+
 /// A crate none of whose files has runtime code (async code, an entry attribute, a watched
 /// crate's path or type) is not checked; this holds only if such code can never produce a
-/// finding. Every fixture and demo file, whole and item by item (each on its own as a crate),
-/// is checked with every lint: a finding without runtime code fails.
+/// finding. Every variant is checked with every lint: a finding without runtime code fails.
 #[test]
 fn crates_without_runtime_code_have_no_findings() {
     let mut levels = appstract_lints::LintLevels::default();
     for lint in LINTS {
         levels.set(lint, Level::Deny);
     }
-    let demo: Vec<PathBuf> = walk_rs(&root().join("examples/demo"));
-    let sources = fixtures()
-        .into_iter()
-        .map(|fixture| root().join(fixture))
-        .chain(demo);
     let (mut inert, mut with_findings) = (0, 0);
-    for path in sources {
-        let text = fs::read_to_string(&path).expect("a readable source");
-        // A fixture of a syntax error is checked whole only.
-        let items: Vec<&str> = match syn::parse_file(&text) {
-            Ok(file) => file
-                .items
-                .iter()
-                .filter_map(|item| text.get(item.span().byte_range()))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        proc_macro2::extra::invalidate_current_thread_spans();
-        for source in std::iter::once(text.as_str()).chain(items) {
-            let krate = appstract_lints::CrateInfo::default();
-            let analysis = appstract_lints::analyze_file(
-                &krate,
-                appstract_lints::FileInput {
-                    path: "variant.rs",
-                    source,
-                    module_path: &[],
-                },
-            );
-            proc_macro2::extra::invalidate_current_thread_spans();
-            let runtime_code = analysis.model.has_runtime_code();
-            let models = [analysis.model];
-            let findings = appstract_lints::check_crate(&krate, &models, &levels).concat();
-            assert!(
-                runtime_code || findings.is_empty(),
-                "{}: found {:?} in code the driver would not check:\n{source}",
-                path.display(),
-                findings.iter().map(|f| f.code).collect::<Vec<_>>()
-            );
-            inert += usize::from(!runtime_code);
-            with_findings += usize::from(!findings.is_empty());
-        }
+    for (path, source) in variants() {
+        let analysis = analyze(&source);
+        let runtime_code = analysis.model.has_runtime_code();
+        let models = [analysis.model];
+        let krate = appstract_lints::CrateInfo::default();
+        let findings = appstract_lints::check_crate(&krate, &models, &levels).concat();
+        assert!(
+            runtime_code || findings.is_empty(),
+            "{}: found {:?} in code the driver would not check:\n{source}",
+            path.display(),
+            findings.iter().map(|f| f.code).collect::<Vec<_>>()
+        );
+        inert += usize::from(!runtime_code);
+        with_findings += usize::from(!findings.is_empty());
     }
     assert!(
         inert >= 100 && with_findings >= 80,
         "{inert} inert, {with_findings} with findings"
+    );
+}
+
+/// The prefilter's premises, on every variant: a text whose model has runtime code names a
+/// trigger word, and a file's outline finds the `mod` items and the syntax error its full
+/// analysis finds.
+#[test]
+fn the_prefilter_sees_all_runtime_code_and_outlines_match_analyses() {
+    let triggers = appstract_lints::Triggers::for_crate(&appstract_lints::CrateInfo::default());
+    let (mut runtime, mut quiet) = (0, 0);
+    for (path, source) in variants() {
+        let analysis = analyze(&source);
+        let triggered = triggers.found_in(&source);
+        assert!(
+            triggered || !analysis.model.has_runtime_code(),
+            "{}: runtime code without a trigger word:\n{source}",
+            path.display()
+        );
+        let outline = appstract_lints::outline_file(appstract_lints::FileInput {
+            path: "variant.rs",
+            source: &source,
+            module_path: &[],
+        });
+        proc_macro2::extra::invalidate_current_thread_spans();
+        assert_eq!(outline.modules, analysis.modules, "{}", path.display());
+        assert_eq!(
+            outline.diagnostics,
+            analysis.diagnostics,
+            "{}",
+            path.display()
+        );
+        runtime += usize::from(analysis.model.has_runtime_code());
+        quiet += usize::from(!triggered);
+    }
+    assert!(
+        runtime >= 100 && quiet >= 50,
+        "{runtime} with runtime code, {quiet} without a trigger word"
     );
 }
 

@@ -1,5 +1,5 @@
 //! Skipping Rust's comments and literals in raw text, for the scans that run before or beside
-//! parsing: the nesting guard and the suppression comments.
+//! parsing: the nesting guard, the suppression comments and the trigger prefilter.
 
 /// Past a block comment that starts at `i` (its `/*`); block comments nest.
 pub fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
@@ -66,11 +66,125 @@ pub fn char_literal_end(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Walks a text forward and tells whether places in it are code: not in a comment, a string,
+/// a char literal or a lifetime.
+pub struct CodeCursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// The last comment or literal passed.
+    skipped: std::ops::Range<usize>,
+}
+
+impl<'a> CodeCursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        CodeCursor {
+            bytes: text.as_bytes(),
+            pos: 0,
+            skipped: 0..0,
+        }
+    }
+
+    /// Whether the token at `at` is code. Places are asked for in increasing order.
+    pub fn in_code(&mut self, at: usize) -> bool {
+        let bytes = self.bytes;
+        if at < self.pos {
+            return !self.skipped.contains(&at);
+        }
+        while self.pos < at {
+            let i = self.pos;
+            let end = match bytes[i] {
+                b'/' if bytes.get(i + 1) == Some(&b'/') => bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p),
+                b'/' if bytes.get(i + 1) == Some(&b'*') => block_comment_end(bytes, i),
+                b'"' => string_end(bytes, i + 1),
+                b'\'' => char_literal_end(bytes, i).unwrap_or_else(|| {
+                    let name = if bytes[i + 1..].starts_with(b"r#") {
+                        i + 3
+                    } else {
+                        i + 1
+                    };
+                    ident_end(bytes, name)
+                }),
+                b if is_ident_byte(b) => {
+                    let word_end = ident_end(bytes, i);
+                    match raw_string_start(bytes, i, word_end) {
+                        Some((body, hashes)) => raw_string_end(bytes, body, hashes),
+                        None => {
+                            // A word is code, whatever part of it is asked for.
+                            self.pos = word_end;
+                            continue;
+                        }
+                    }
+                }
+                _ => {
+                    self.pos = i + 1;
+                    continue;
+                }
+            };
+            self.skipped = i..end;
+            self.pos = end;
+            if end > at {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn is_ident_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+fn ident_end(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_ident_byte(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// For a word `r`, `br` or `cr` that opens a raw string: where its body starts and its hashes.
+fn raw_string_start(bytes: &[u8], word: usize, word_end: usize) -> Option<(usize, usize)> {
+    if !matches!(&bytes[word..word_end], b"r" | b"br" | b"cr") {
+        return None;
+    }
+    let mut i = word_end;
+    while bytes.get(i) == Some(&b'#') {
+        i += 1;
+    }
+    (bytes.get(i) == Some(&b'"')).then_some((i + 1, i - word_end))
+}
+
 fn utf8_width(first: u8) -> usize {
     match first {
         0xf0..=0xff => 4,
         0xe0..=0xef => 3,
         0xc0..=0xdf => 2,
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CodeCursor;
+
+    #[test]
+    fn comments_literals_and_lifetimes_are_not_code() {
+        let text = r###"// no
+/* no /* no */ no */ yes "no \" no" yes 'n' r#"no " no"# yes b"no" br"no" yes '\'' yes 'no: loop {} r#yes
+//! no /// no
+yes"###;
+        let mut cursor = CodeCursor::new(text);
+        for (at, _) in text.match_indices(char::is_alphabetic) {
+            let word_end = text[at..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(text.len(), |end| at + end);
+            match &text[at..word_end] {
+                "yes" => assert!(cursor.in_code(at), "{at}"),
+                "no" => assert!(!cursor.in_code(at), "{at}"),
+                _ => {}
+            }
+        }
     }
 }

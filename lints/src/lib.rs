@@ -13,11 +13,14 @@ pub mod guard;
 pub mod lex;
 pub mod lint;
 pub mod model;
+pub mod prefilter;
 pub mod rules;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
 pub use lint::{Lint, LintLevels};
+pub use model::outline::Outline;
 pub use model::{CrateInfo, CrateKind, Dependency, FileModel, ModDecl};
+pub use prefilter::Triggers;
 pub use rules::{find_lint, LINTS};
 
 /// Tool codes that are not lints: they cannot be allowed and always report at error level.
@@ -26,6 +29,7 @@ pub const SYNTAX_ERROR: &str = "syntax_error";
 pub const NESTING_TOO_DEEP: &str = "nesting_too_deep";
 
 /// What the driver hands over for one file.
+#[derive(Clone, Copy)]
 pub struct FileInput<'a> {
     /// The path as it is shown to the user.
     pub path: &'a str,
@@ -53,6 +57,20 @@ pub fn analyze_file(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
     model::build::analyze(krate, input)
 }
 
+/// Whether a file parses and its `mod` items, for a file of a crate without runtime code
+/// ([`prefilter`]): the same modules and errors as [`analyze_file`], without a model.
+///
+/// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
+pub fn outline_file(input: FileInput<'_>) -> Outline {
+    if let Err(too_deep) = guard::check(input.source) {
+        return Outline {
+            modules: Vec::new(),
+            diagnostics: vec![too_deep_error(too_deep)],
+        };
+    }
+    model::outline::outline(input)
+}
+
 /// The analysis of a file the guard refused: an empty model and one error at the place.
 fn refused(input: FileInput<'_>, too_deep: guard::TooDeep) -> FileAnalysis {
     let model = FileModel {
@@ -63,6 +81,14 @@ fn refused(input: FileInput<'_>, too_deep: guard::TooDeep) -> FileAnalysis {
             .collect(),
         ..FileModel::default()
     };
+    FileAnalysis {
+        model,
+        modules: Vec::new(),
+        diagnostics: vec![too_deep_error(too_deep)],
+    }
+}
+
+fn too_deep_error(too_deep: guard::TooDeep) -> Diagnostic {
     let (message, label) = match too_deep.measure {
         guard::Measure::Depth => (
             format!("this file nests deeper than {} levels", guard::MAX_DEPTH),
@@ -76,18 +102,13 @@ fn refused(input: FileInput<'_>, too_deep: guard::TooDeep) -> FileAnalysis {
             "the chain exceeds the limit here",
         ),
     };
-    let diagnostic = Diagnostic::new(
+    Diagnostic::new(
         NESTING_TOO_DEEP,
         Level::Deny,
         message,
         Label::new(too_deep.range, label),
     )
-    .with_note("the file was not linted: parsing it could overflow the stack");
-    FileAnalysis {
-        model,
-        modules: Vec::new(),
-        diagnostics: vec![diagnostic],
-    }
+    .with_note("the file was not linted: parsing it could overflow the stack")
 }
 
 /// Runs every lint over a crate's files. Returns one list of diagnostics per file, in the order

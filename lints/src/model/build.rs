@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use syn::spanned::Spanned;
 
 /// Recursion limit of the walk; deeper code is not modelled (the parser has its own limits).
-const MAX_DEPTH: usize = 600;
+pub(super) const MAX_DEPTH: usize = 600;
 
 pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
     let source = input.source;
@@ -34,17 +34,7 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
             model = builder.m;
             model.shrink_to_fit();
         }
-        Err(err) => {
-            let range = err.span().byte_range();
-            let start = (base + range.start).min(source.len());
-            let end = (base + range.end).clamp(start, source.len());
-            diagnostics.push(Diagnostic::new(
-                SYNTAX_ERROR,
-                Level::Deny,
-                format!("this file does not parse: {err}"),
-                Label::new(start..end, err.to_string()),
-            ));
-        }
+        Err(err) => diagnostics.push(syntax_error(source, base, &err)),
     }
     FileAnalysis {
         model,
@@ -53,8 +43,21 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
     }
 }
 
+/// The error for a file that does not parse, at the place syn stopped.
+pub(super) fn syntax_error(source: &str, base: usize, err: &syn::Error) -> Diagnostic {
+    let range = err.span().byte_range();
+    let start = (base + range.start).min(source.len());
+    let end = (base + range.end).clamp(start, source.len());
+    Diagnostic::new(
+        SYNTAX_ERROR,
+        Level::Deny,
+        format!("this file does not parse: {err}"),
+        Label::new(start..end, err.to_string()),
+    )
+}
+
 /// The part of the source syn parses (after a BOM and a shebang line) and its byte offset.
-fn parsable_text(source: &str) -> (usize, &str) {
+pub(super) fn parsable_text(source: &str) -> (usize, &str) {
     let mut base = 0;
     if source.starts_with('\u{feff}') {
         base = '\u{feff}'.len_utf8();
@@ -178,9 +181,7 @@ impl<'a> Builder<'a> {
     }
 
     fn span_range(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Range<usize> {
-        let start = (self.base + self.offsets.start(first)).min(self.source.len());
-        let end = (self.base + self.offsets.end(last)).clamp(start, self.source.len());
-        start..end
+        self.offsets.range(self.base, first, last)
     }
 
     /// The range of an expression, from its spines (see [`spans`]).
@@ -1856,7 +1857,7 @@ fn flavor_argument(meta: &syn::Meta) -> Option<Flavor> {
 }
 
 /// The value of a `#[path = "..."]` attribute.
-fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+pub(super) fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod krate;
 pub mod macros;
+pub mod outline;
 pub mod paths;
 pub mod scope;
 pub mod spans;

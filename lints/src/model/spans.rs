@@ -5,6 +5,7 @@
 //! [`Offsets`] turns span positions into byte offsets.
 
 use proc_macro2::{LineColumn, Span};
+use std::ops::Range;
 use syn::spanned::Spanned;
 use syn::Expr;
 
@@ -232,6 +233,15 @@ impl Offsets {
     /// The byte offset where a span ends.
     pub fn end(&self, span: Span) -> usize {
         self.offset(span.end())
+    }
+
+    /// The byte range from the start of `first` to the end of `last`, in a source whose first
+    /// `base` bytes (a byte order mark, a shebang line) were not given to the parser.
+    pub fn range(&self, base: usize, first: Span, last: Span) -> Range<usize> {
+        let source_len = base + self.len;
+        let start = (base + self.start(first)).min(source_len);
+        let end = (base + self.end(last)).clamp(start, source_len);
+        start..end
     }
 
     fn offset(&self, at: LineColumn) -> usize {

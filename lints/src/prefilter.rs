@@ -1,0 +1,128 @@
+//! The trigger prefilter: a word scan of a file's text that tells whether its model could have
+//! runtime code ([`crate::FileModel::has_runtime_code`]). Every such fact needs a word in the
+//! text: `async` or `await`, the name of a watched crate or of a dependency renamed from one, a
+//! runtime-entry attribute's crate or a configured one's segments. A crate none of whose files
+//! names one cannot produce a finding, and its files need no model: only whether they parse,
+//! and their `mod` items ([`crate::model::outline`]).
+//!
+//! Words in comments, strings and lifetimes do not count, nor `r#async`; a word inside a
+//! macro's tokens does. `appstract_lint` counts as well, for
+//! `#[cfg_attr(appstract_lint, allow(..))]`, which the model reads.
+
+use crate::lex::CodeCursor;
+use crate::model::paths::WATCHED_CRATES;
+use crate::CrateInfo;
+use aho_corasick::AhoCorasick;
+
+/// Crates of runtime-entry attributes besides the watched ones (`#[actix::main]`).
+const ENTRY_CRATES: &[&str] = &["actix", "smol_potat", "smol_macros"];
+
+/// The words that make a text worth a full analysis, for one crate.
+pub struct Triggers {
+    /// `None` if the words could not be compiled: then every text counts.
+    words: Option<AhoCorasick>,
+}
+
+impl Triggers {
+    pub fn for_crate(krate: &CrateInfo) -> Triggers {
+        let mut words: Vec<String> = ["async", "await", "appstract_lint"]
+            .iter()
+            .chain(WATCHED_CRATES)
+            .chain(ENTRY_CRATES)
+            .map(|word| word.to_string())
+            .collect();
+        words.extend(
+            krate
+                .dependencies
+                .iter()
+                .filter(|dep| WATCHED_CRATES.contains(&dep.package.replace('-', "_").as_str()))
+                .map(|dep| dep.name.replace('-', "_")),
+        );
+        words.extend(
+            krate
+                .entry_attributes
+                .iter()
+                .flat_map(|attr| attr.split("::"))
+                .map(str::trim)
+                .filter(|segment| !segment.is_empty())
+                .map(str::to_string),
+        );
+        words.sort();
+        words.dedup();
+        Triggers {
+            words: AhoCorasick::new(&words).ok(),
+        }
+    }
+
+    /// Whether one of the words stands in `text` as a word of its own (not inside a longer
+    /// identifier: `is_async` does not count).
+    pub fn found_in(&self, text: &str) -> bool {
+        let Some(words) = &self.words else {
+            return true;
+        };
+        let bytes = text.as_bytes();
+        let ident = |at: usize| bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_';
+        let mut code = CodeCursor::new(text);
+        words.find_overlapping_iter(text).any(|found| {
+            let (start, end) = (found.start(), found.end());
+            let joined = (start > 0 && ident(start - 1)) || (end < bytes.len() && ident(end));
+            // `r#async` is an identifier, not the keyword.
+            let raw_keyword =
+                matches!(&text[start..end], "async" | "await") && text[..start].ends_with("r#");
+            !joined && !raw_keyword && code.in_code(start)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Dependency;
+
+    #[test]
+    fn words_count_only_on_their_own() {
+        let triggers = Triggers::for_crate(&CrateInfo::default());
+        assert!(triggers.found_in("async fn f() {}"));
+        assert!(triggers.found_in("x.await"));
+        assert!(triggers.found_in("use tokio::spawn;"));
+        assert!(triggers.found_in("#[actix::main]"));
+        assert!(triggers.found_in("/* tokio */ m! { smol::spawn(f) }"));
+        assert!(triggers.found_in("use r#tokio::spawn;"));
+        assert!(triggers.found_in("#[cfg_attr(appstract_lint, allow(appstract::x))]"));
+        assert!(!triggers.found_in("fn is_async() -> bool { mytokio::x(); tokio_x() }"));
+        assert!(!triggers.found_in("struct IAsyncAction; fn non_blocking_io() {}"));
+        assert!(!triggers
+            .found_in("fn f(r#async: u8) {} // async\n/// tokio\nconst S: &str = \"await\";"));
+        assert!(!triggers.found_in("fn f<'async>() { 'tokio: loop {} }"));
+        assert!(!triggers.found_in(""));
+    }
+
+    #[test]
+    fn renamed_dependencies_and_configured_entry_attributes_count() {
+        let krate = CrateInfo {
+            dependencies: vec![
+                Dependency {
+                    name: "rt".to_string(),
+                    package: "tokio".to_string(),
+                },
+                Dependency {
+                    name: "fu".to_string(),
+                    package: "futures-util".to_string(),
+                },
+                Dependency {
+                    name: "json".to_string(),
+                    package: "serde_json".to_string(),
+                },
+            ],
+            entry_attributes: vec!["my_rt::start".to_string()],
+            ..CrateInfo::default()
+        };
+        let triggers = Triggers::for_crate(&krate);
+        assert!(triggers.found_in("rt::spawn(f());"));
+        assert!(triggers.found_in("use fu::join;"));
+        assert!(triggers.found_in("#[start] fn main() {}"));
+        assert!(triggers.found_in("use my_rt as r;"));
+        assert!(!triggers.found_in("json::from_str(s)"));
+        assert!(!Triggers::for_crate(&CrateInfo::default()).found_in("rt::spawn(f());"));
+    }
+}
