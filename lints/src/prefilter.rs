@@ -12,7 +12,7 @@
 use crate::lex::CodeCursor;
 use crate::model::paths::WATCHED_CRATES;
 use crate::CrateInfo;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 /// Crates of runtime-entry attributes besides the watched ones (`#[actix::main]`).
 const ENTRY_CRATES: &[&str] = &["actix", "smol_potat", "smol_macros"];
@@ -49,9 +49,13 @@ impl Triggers {
         );
         words.sort();
         words.dedup();
-        Triggers {
-            words: AhoCorasick::new(&words).ok(),
-        }
+        // Leftmost-longest suffices: every word is made of identifier chars, so a match inside
+        // or beside a longer one is never a word of its own.
+        let words = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&words)
+            .ok();
+        Triggers { words }
     }
 
     /// Whether one of the words stands in `text` as a word of its own (not inside a longer
@@ -63,7 +67,7 @@ impl Triggers {
         let bytes = text.as_bytes();
         let ident = |at: usize| bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_';
         let mut code = CodeCursor::new(text);
-        words.find_overlapping_iter(text).any(|found| {
+        words.find_iter(text).any(|found| {
             let (start, end) = (found.start(), found.end());
             let joined = (start > 0 && ident(start - 1)) || (end < bytes.len() && ident(end));
             // `r#async` is an identifier, not the keyword.

@@ -29,7 +29,8 @@ pub fn outline(input: FileInput<'_>) -> Outline {
     let source = input.source;
     let (base, text) = parsable_text(source);
     let mut finder = ModFinder {
-        offsets: Offsets::new(text),
+        text,
+        offsets: None,
         base,
         inline_mods: Vec::new(),
         modules: Vec::new(),
@@ -59,26 +60,30 @@ pub fn outline(input: FileInput<'_>) -> Outline {
 /// Collects `mod` items where the full walk does: in items and inline modules, in fn bodies
 /// and initializers, in the items of item macros (`cfg_if! { .. }`) and the initializers of
 /// `thread_local!`-like statics; never inside `macro_rules!` or other macros' tokens.
-struct ModFinder {
-    offsets: Offsets,
+struct ModFinder<'a> {
+    text: &'a str,
+    /// Made for the first `mod` item: most files have none.
+    offsets: Option<Offsets>,
     base: usize,
     inline_mods: Vec<(String, Option<String>)>,
     modules: Vec<ModDecl>,
     depth: usize,
 }
 
-impl<'ast> Visit<'ast> for ModFinder {
+impl<'ast> Visit<'ast> for ModFinder<'_> {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         let name = m.ident.to_string();
         let path_attr = path_attribute(&m.attrs);
         match &m.content {
             None => {
                 let span = m.span();
+                let text = self.text;
+                let offsets = self.offsets.get_or_insert_with(|| Offsets::new(text));
                 self.modules.push(ModDecl {
                     name,
                     path_attr,
                     inline_parents: self.inline_mods.clone(),
-                    range: self.offsets.range(self.base, span, span),
+                    range: offsets.range(self.base, span, span),
                 });
             }
             Some((_, items)) => {
