@@ -13,7 +13,7 @@ use appstract_lints::model::AttrAllow;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
 use appstract_lints::{CrateInfo, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -107,6 +107,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         levels,
         cache,
         prefilter,
+        outlines: Mutex::new(HashMap::new()),
     };
 
     let mut results: Vec<CrateResult> = plan
@@ -323,6 +324,9 @@ struct Context<'a> {
     levels: &'a LintLevels,
     cache: Option<&'a Cache>,
     prefilter: bool,
+    /// What outlining each file found (with its length): it depends on the text alone, and a
+    /// package's library is outlined again as a module of each of its binaries.
+    outlines: Mutex<HashMap<FileId, (usize, lints::Outline)>>,
 }
 
 struct CrateResult {
@@ -378,8 +382,8 @@ struct Crawl<'a> {
     /// Some file of the crate has runtime code ([`FileModel::has_runtime_code`]): without
     /// one, no lint can find anything and the crate is not checked.
     runtime_code: AtomicBool,
-    /// Some file of the crate names a trigger word: the files read from now on are analysed
-    /// in full, not just outlined.
+    /// Some file of the crate names a trigger word, or the crate depends on a watched crate:
+    /// the files read from now on are analysed in full, not just outlined.
     triggered: AtomicBool,
     triggers: lints::Triggers,
     done: Mutex<Vec<AnalysedFile>>,
@@ -397,7 +401,7 @@ impl Context<'_> {
             cache_key: crawl_key,
             seen: Mutex::new(HashSet::from([root_identity.clone()])),
             runtime_code: AtomicBool::new(false),
-            triggered: AtomicBool::new(!self.prefilter),
+            triggered: AtomicBool::new(!self.prefilter || lints::Triggers::expected(&unit.info)),
             triggers: lints::Triggers::for_crate(&unit.info),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
@@ -833,19 +837,36 @@ impl<'a> Crawl<'a> {
         text: &str,
         key: Option<Key>,
     ) -> Result<Analysed, String> {
-        let _one_large_file = (text.len() > LARGE_FILE)
-            .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
-        let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
-        let outline = isolate::catch(|| {
-            isolate::injected("analyze", &file_name);
-            lints::outline_file(FileInput {
-                path: &file.display,
-                source: text,
-                module_path: &job.module_path,
-            })
-        });
-        proc_macro2::extra::invalidate_current_thread_spans();
-        let outline = outline?;
+        let outlines = &self.context.outlines;
+        let known = outlines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&file.identity)
+            .filter(|(len, _)| *len == text.len())
+            .map(|(_, outline)| outline.clone());
+        let outline = match known {
+            Some(outline) => outline,
+            None => {
+                let _one_large_file = (text.len() > LARGE_FILE)
+                    .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
+                let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
+                let outline = isolate::catch(|| {
+                    isolate::injected("analyze", &file_name);
+                    lints::outline_file(FileInput {
+                        path: &file.display,
+                        source: text,
+                        module_path: &job.module_path,
+                    })
+                });
+                proc_macro2::extra::invalidate_current_thread_spans();
+                let outline = outline?;
+                outlines
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(file.identity.clone(), (text.len(), outline.clone()));
+                outline
+            }
+        };
         if let (Some(cache), Some(key)) = (self.context.cache, key) {
             cache.store_outline(key, &outline);
         }

@@ -874,8 +874,10 @@ fn the_prefilter_changes_no_finding() {
     let ws = tmp.path().join("ws");
     let cache = tmp.path().join("cache");
     let cache_arg = cache.to_str().expect("a UTF-8 path");
-    let package = |name: &str| {
-        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\ncfg-if = \"1\"\n")
+    // Without a watched crate among its dependencies, a crate is outlined until a trigger
+    // word turns up (tokio's paths resolve all the same).
+    let package = |name: &str, dependencies: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{dependencies}")
     };
     write(
         &ws,
@@ -883,7 +885,11 @@ fn the_prefilter_changes_no_finding() {
         "[workspace]\nmembers = [\"inert\", \"live\", \"app\"]\n",
     );
     // No trigger word anywhere but in comments and strings.
-    write(&ws, "inert/Cargo.toml", package("inert"));
+    write(
+        &ws,
+        "inert/Cargo.toml",
+        package("inert", "cfg-if = \"1\"\n"),
+    );
     write(
         &ws,
         "inert/src/lib.rs",
@@ -902,9 +908,13 @@ fn the_prefilter_changes_no_finding() {
         "const S: &str = \"tokio::spawn(async {})\";\n",
     );
     write(&ws, "inert/templates/gen.rs", "{{ name }}\n");
-    // The root names no trigger word; the call chain runs through files that do not either.
-    write(&ws, "live/Cargo.toml", package("live"));
-    write(&ws, "live/src/lib.rs", "mod a;\nmod b;\nmod c;\n");
+    // The root, always outlined first, names no trigger word; the call chain runs through it.
+    write(&ws, "live/Cargo.toml", package("live", ""));
+    write(
+        &ws,
+        "live/src/lib.rs",
+        "mod a;\nmod b;\nmod c;\n\npub fn helper() {\n    a::sync_helper();\n}\n",
+    );
     write(
         &ws,
         "live/src/a.rs",
@@ -918,9 +928,9 @@ fn the_prefilter_changes_no_finding() {
     write(
         &ws,
         "live/src/c.rs",
-        "pub async fn serve() {\n    crate::a::sync_helper();\n}\n",
+        "pub async fn serve() {\n    crate::helper();\n}\n",
     );
-    write(&ws, "app/Cargo.toml", package("app"));
+    write(&ws, "app/Cargo.toml", package("app", "tokio = \"1\"\n"));
     write(&ws, "app/src/lib.rs", "pub mod conf;\npub mod rt;\n");
     write(
         &ws,

@@ -58,6 +58,15 @@ impl Triggers {
         Triggers { words }
     }
 
+    /// Whether the crate depends on a watched crate: then it almost always names a trigger
+    /// word somewhere, and outlining its files first would mostly parse them twice.
+    pub fn expected(krate: &CrateInfo) -> bool {
+        krate
+            .dependencies
+            .iter()
+            .any(|dep| WATCHED_CRATES.contains(&dep.package.replace('-', "_").as_str()))
+    }
+
     /// Whether one of the words stands in `text` as a word of its own (not inside a longer
     /// identifier: `is_async` does not count).
     pub fn found_in(&self, text: &str) -> bool {

@@ -14,6 +14,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 /// What [`outline`] finds in a file.
+#[derive(Clone, Debug)]
 pub struct Outline {
     /// `mod name;` items, for the driver to find and analyse their files.
     pub modules: Vec<ModDecl>,
