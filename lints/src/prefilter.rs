@@ -13,78 +13,97 @@ use crate::lex::CodeCursor;
 use crate::model::paths::WATCHED_CRATES;
 use crate::CrateInfo;
 use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::LazyLock;
 
 /// Crates of runtime-entry attributes besides the watched ones (`#[actix::main]`).
 const ENTRY_CRATES: &[&str] = &["actix", "smol_potat", "smol_macros"];
 
 /// The words that make a text worth a full analysis, for one crate.
 pub struct Triggers {
-    /// `None` if the words could not be compiled: then every text counts.
-    words: Option<AhoCorasick>,
+    /// This crate's own words, if it has any: dependencies renamed from a watched crate, the
+    /// identifiers in configured entry attributes.
+    own: Option<Words>,
+}
+
+/// Words to look for. `None` if they could not be compiled: then every text counts.
+type Words = Option<AhoCorasick>;
+
+/// The words of every crate, compiled once.
+static COMMON: LazyLock<Words> = LazyLock::new(|| {
+    let words: Vec<&str> = ["async", "await", "appstract_lint"]
+        .into_iter()
+        .chain(WATCHED_CRATES.iter().copied())
+        .chain(ENTRY_CRATES.iter().copied())
+        .collect();
+    compile(&words)
+});
+
+/// Leftmost-longest suffices: every word is made of identifier chars, so a match inside or
+/// beside a longer one is never a word of its own.
+fn compile<W: AsRef<[u8]>>(words: &[W]) -> Words {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .ok()
 }
 
 impl Triggers {
     pub fn for_crate(krate: &CrateInfo) -> Triggers {
-        let mut words: Vec<String> = ["async", "await", "appstract_lint"]
-            .iter()
-            .chain(WATCHED_CRATES)
-            .chain(ENTRY_CRATES)
-            .map(|word| word.to_string())
-            .collect();
-        words.extend(
-            krate
-                .dependencies
-                .iter()
-                .filter(|dep| WATCHED_CRATES.contains(&dep.package.replace('-', "_").as_str()))
-                .map(|dep| dep.name.replace('-', "_")),
-        );
-        words.extend(
-            krate
-                .entry_attributes
-                .iter()
-                .flat_map(|attr| attr.split("::"))
-                .map(str::trim)
-                .filter(|segment| !segment.is_empty())
-                .map(str::to_string),
-        );
-        words.sort();
-        words.dedup();
-        // Leftmost-longest suffices: every word is made of identifier chars, so a match inside
-        // or beside a longer one is never a word of its own.
-        let words = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&words)
-            .ok();
-        Triggers { words }
-    }
-
-    /// Whether the crate depends on a watched crate: then it almost always names a trigger
-    /// word somewhere, and outlining its files first would mostly parse them twice.
-    pub fn expected(krate: &CrateInfo) -> bool {
-        krate
+        let mut own: Vec<String> = krate
             .dependencies
             .iter()
-            .any(|dep| WATCHED_CRATES.contains(&dep.package.replace('-', "_").as_str()))
+            .filter(|dep| WATCHED_CRATES.contains(&dep.package.replace('-', "_").as_str()))
+            .map(|dep| dep.name.replace('-', "_"))
+            .chain(krate.entry_attributes.iter().flat_map(|attr| {
+                attr.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|piece| !piece.is_empty())
+                    .map(str::to_string)
+            }))
+            .collect();
+        own.sort();
+        own.dedup();
+        Triggers {
+            own: (!own.is_empty()).then(|| compile(&own)),
+        }
+    }
+
+    /// Whether the crate depends on an async runtime or futures crate: then it almost always
+    /// names a trigger word somewhere, and outlining its files first would mostly parse them
+    /// twice. (Not so for the watched crates of statics and locks: `once_cell`, `parking_lot`,
+    /// `lazy_static`, `rayon`.)
+    pub fn expected(krate: &CrateInfo) -> bool {
+        krate.dependencies.iter().any(|dep| {
+            let package = dep.package.replace('-', "_");
+            WATCHED_CRATES.contains(&package.as_str())
+                && !matches!(
+                    package.as_str(),
+                    "once_cell" | "parking_lot" | "lazy_static" | "rayon"
+                )
+        })
     }
 
     /// Whether one of the words stands in `text` as a word of its own (not inside a longer
-    /// identifier: `is_async` does not count).
+    /// identifier: `is_async` does not count), in code.
     pub fn found_in(&self, text: &str) -> bool {
-        let Some(words) = &self.words else {
-            return true;
-        };
-        let bytes = text.as_bytes();
-        let ident = |at: usize| bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_';
-        let mut code = CodeCursor::new(text);
-        words.find_iter(text).any(|found| {
-            let (start, end) = (found.start(), found.end());
-            let joined = (start > 0 && ident(start - 1)) || (end < bytes.len() && ident(end));
-            // `r#async` is an identifier, not the keyword.
-            let raw_keyword =
-                matches!(&text[start..end], "async" | "await") && text[..start].ends_with("r#");
-            !joined && !raw_keyword && code.in_code(start)
-        })
+        found(&COMMON, text) || self.own.as_ref().is_some_and(|own| found(own, text))
     }
+}
+
+fn found(words: &Words, text: &str) -> bool {
+    let Some(words) = words else {
+        return true;
+    };
+    let bytes = text.as_bytes();
+    let ident = |at: usize| bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_';
+    let mut code = CodeCursor::new(text);
+    words.find_iter(text).any(|found| {
+        let (start, end) = (found.start(), found.end());
+        let joined = (start > 0 && ident(start - 1)) || (end < bytes.len() && ident(end));
+        // `r#async` is an identifier, not the keyword.
+        let raw_keyword =
+            matches!(&text[start..end], "async" | "await") && text[..start].ends_with("r#");
+        !joined && !raw_keyword && code.in_code(start)
+    })
 }
 
 #[cfg(test)]
