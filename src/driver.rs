@@ -18,7 +18,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
 pub const UNRESOLVED_MODULE: &str = "unresolved_module";
@@ -359,9 +359,43 @@ enum Model {
     Outlined { module_path: Vec<String> },
 }
 
-/// Files larger than this are analysed one at a time (see [`LARGE_FILES`]).
+/// Files larger than this are parsed within [`LARGE_FILES_BUDGET`].
 const LARGE_FILE: usize = 1 << 20;
-static LARGE_FILES: Mutex<()> = Mutex::new(());
+/// How much text of large files may be parsed at once. A syntax tree takes about 70 times its
+/// text, so two multi-megabyte files parsed together set the peak memory of the whole run; a
+/// file larger than the budget is parsed alone (among large files).
+const LARGE_FILES_BUDGET: usize = 8 << 20;
+static LARGE_FILES: Mutex<usize> = Mutex::new(0);
+static LARGE_FILE_DONE: Condvar = Condvar::new();
+
+/// A large file's share of [`LARGE_FILES_BUDGET`], held while it is parsed.
+struct LargeFileTurn(usize);
+
+impl LargeFileTurn {
+    /// Waits until parsing `text` fits in the budget; `None` for a small file, which never
+    /// waits.
+    fn wait(text: &str) -> Option<LargeFileTurn> {
+        let size = text.len();
+        if size <= LARGE_FILE {
+            return None;
+        }
+        let mut in_flight = LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner);
+        while *in_flight > 0 && *in_flight + size > LARGE_FILES_BUDGET {
+            in_flight = LARGE_FILE_DONE
+                .wait(in_flight)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *in_flight += size;
+        Some(LargeFileTurn(size))
+    }
+}
+
+impl Drop for LargeFileTurn {
+    fn drop(&mut self) {
+        *LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner) -= self.0;
+        LARGE_FILE_DONE.notify_all();
+    }
+}
 
 /// A file to analyse, with where its own `mod` items are looked for.
 struct FileJob {
@@ -847,8 +881,7 @@ impl<'a> Crawl<'a> {
         let outline = match known {
             Some(outline) => outline,
             None => {
-                let _one_large_file = (text.len() > LARGE_FILE)
-                    .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
+                let _turn = LargeFileTurn::wait(text);
                 let file_name = job.path.file_name().unwrap_or_default().to_string_lossy();
                 let outline = isolate::catch(|| {
                     isolate::injected("analyze", &file_name);
@@ -932,10 +965,7 @@ fn analyse_text(
     module_path: &[String],
     text: &str,
 ) -> Result<lints::FileAnalysis, String> {
-    // A syntax tree takes about 70 times its text: two multi-megabyte files parsed at once
-    // would double the peak memory of the whole run.
-    let _one_large_file = (text.len() > LARGE_FILE)
-        .then(|| LARGE_FILES.lock().unwrap_or_else(PoisonError::into_inner));
+    let _turn = LargeFileTurn::wait(text);
     let file_name = file.path.file_name().unwrap_or_default().to_string_lossy();
     let analysis = isolate::catch(|| {
         isolate::injected("analyze", &file_name);
