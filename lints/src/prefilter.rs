@@ -11,7 +11,7 @@
 
 use crate::lex::CodeCursor;
 use crate::model::paths::WATCHED_CRATES;
-use crate::CrateInfo;
+use crate::{CrateInfo, CrateKind};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::LazyLock;
 
@@ -67,19 +67,21 @@ impl Triggers {
         }
     }
 
-    /// Whether the crate depends on an async runtime or futures crate: then it almost always
-    /// names a trigger word somewhere, and outlining its files first would mostly parse them
-    /// twice. (Not so for the watched crates of statics and locks: `once_cell`, `parking_lot`,
-    /// `lazy_static`, `rayon`.)
+    /// Whether a library or binary depends on an async runtime or futures crate: then it
+    /// almost always names a trigger word somewhere, and outlining its files first would mostly
+    /// parse them twice. (Not so for the watched crates of statics and locks: `once_cell`,
+    /// `parking_lot`, `lazy_static`, `rayon`; nor for tests, examples and benches, which see
+    /// the dev-dependencies, are mostly one file, and are often synchronous.)
     pub fn expected(krate: &CrateInfo) -> bool {
-        krate.dependencies.iter().any(|dep| {
-            let package = dep.package.replace('-', "_");
-            WATCHED_CRATES.contains(&package.as_str())
-                && !matches!(
-                    package.as_str(),
-                    "once_cell" | "parking_lot" | "lazy_static" | "rayon"
-                )
-        })
+        matches!(krate.kind, CrateKind::Lib | CrateKind::Bin)
+            && krate.dependencies.iter().any(|dep| {
+                let package = dep.package.replace('-', "_");
+                WATCHED_CRATES.contains(&package.as_str())
+                    && !matches!(
+                        package.as_str(),
+                        "once_cell" | "parking_lot" | "lazy_static" | "rayon"
+                    )
+            })
     }
 
     /// Whether one of the words stands in `text` as a word of its own (not inside a longer
