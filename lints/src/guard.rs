@@ -18,7 +18,7 @@
 //! published crates stays under a tenth of each) and far below what overflows a worker's stack.
 //! The scan is linear and allocates only a stack of open brackets.
 
-use crate::lex;
+use crate::lex::{self, ident_end, is_ident_byte};
 use std::ops::Range;
 
 /// The most nesting a file may have; see the module documentation for what counts.
@@ -128,10 +128,6 @@ fn scan(source: &str, max_depth: usize, max_chain: usize) -> Stop {
     }
 }
 
-fn is_ident_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
-}
-
 /// Keywords after which an operand is expected, so `-`, `*`, `&`, `!`, `|` are prefix.
 fn expects_operand(word: &[u8]) -> bool {
     matches!(
@@ -211,7 +207,7 @@ impl Scanner<'_> {
                     prev = Prev::Operand;
                 }
                 b'\'' => {
-                    let (end, is_char) = self.quote(i);
+                    let (end, is_char) = lex::quote_end(self.bytes, i);
                     i = end;
                     prev = if is_char {
                         Prev::Operand
@@ -251,9 +247,9 @@ impl Scanner<'_> {
                     prev = Prev::Operator;
                 }
                 _ if is_ident_byte(byte) => {
-                    let end = self.ident_end(i);
+                    let end = ident_end(self.bytes, i);
                     let word = &bytes[i..end];
-                    if let Some(after) = self.raw_string(word, end) {
+                    if let Some(after) = self.raw_string(i, end) {
                         i = after;
                         prev = Prev::Operand;
                         continue;
@@ -286,13 +282,6 @@ impl Scanner<'_> {
                 .bytes
                 .get(i + word.len())
                 .is_some_and(|&b| is_ident_byte(b))
-    }
-
-    fn ident_end(&self, mut i: usize) -> usize {
-        while i < self.bytes.len() && is_ident_byte(self.bytes[i]) {
-            i += 1;
-        }
-        i
     }
 
     /// One operator or punctuation token at `i`; returns where the next token starts.
@@ -388,42 +377,17 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    /// A raw string after its prefix `r`, `br` or `cr` (at `end`): where it ends.
-    fn raw_string(&self, word: &[u8], end: usize) -> Option<usize> {
-        if !matches!(word, b"r" | b"br" | b"cr") {
-            return None;
-        }
+    /// A raw string after its prefix `r`, `br` or `cr` (the word `start..end`): where it
+    /// ends; or a raw identifier after `r#`.
+    fn raw_string(&self, start: usize, end: usize) -> Option<usize> {
         let bytes = self.bytes;
-        let mut i = end;
-        while bytes.get(i) == Some(&b'#') {
-            i += 1;
+        if let Some((body, hashes)) = lex::raw_string_start(bytes, start, end) {
+            return Some(lex::raw_string_end(bytes, body, hashes));
         }
-        let hashes = i - end;
-        if bytes.get(i) != Some(&b'"') {
-            // `r#ident`, a raw identifier: the identifier follows.
-            if hashes == 1 && bytes.get(i).is_some_and(|&b| is_ident_byte(b)) {
-                return Some(self.ident_end(i));
-            }
-            return None;
-        }
-        Some(lex::raw_string_end(bytes, i + 1, hashes))
-    }
-
-    /// A char literal or a lifetime/label at `i` (a `'`): where it ends, and whether it is a
-    /// char literal.
-    fn quote(&self, i: usize) -> (usize, bool) {
-        let bytes = self.bytes;
-        match lex::char_literal_end(bytes, i) {
-            Some(end) => (end, true),
-            None => {
-                // A lifetime or label: `'a`, `'static`, `'r#async`.
-                let mut j = i + 1;
-                if bytes[j..].starts_with(b"r#") {
-                    j += 2;
-                }
-                (self.ident_end(j).max(i + 1), false)
-            }
-        }
+        let raw_identifier = matches!(&bytes[start..end], b"r" | b"br" | b"cr")
+            && bytes.get(end) == Some(&b'#')
+            && bytes.get(end + 1).is_some_and(|&b| is_ident_byte(b));
+        raw_identifier.then(|| ident_end(bytes, end + 1))
     }
 }
 

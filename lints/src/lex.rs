@@ -99,14 +99,7 @@ impl<'a> CodeCursor<'a> {
                     .map_or(bytes.len(), |p| i + p),
                 b'/' if bytes.get(i + 1) == Some(&b'*') => block_comment_end(bytes, i),
                 b'"' => string_end(bytes, i + 1),
-                b'\'' => char_literal_end(bytes, i).unwrap_or_else(|| {
-                    let name = if bytes[i + 1..].starts_with(b"r#") {
-                        i + 3
-                    } else {
-                        i + 1
-                    };
-                    ident_end(bytes, name)
-                }),
+                b'\'' => quote_end(bytes, i).0,
                 b if is_ident_byte(b) => {
                     let word_end = ident_end(bytes, i);
                     match raw_string_start(bytes, i, word_end) {
@@ -133,11 +126,13 @@ impl<'a> CodeCursor<'a> {
     }
 }
 
-fn is_ident_byte(byte: u8) -> bool {
+/// Whether a byte can be part of an identifier (any non-ASCII byte counts).
+pub fn is_ident_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
-fn ident_end(bytes: &[u8], mut i: usize) -> usize {
+/// Past the identifier bytes from `i`.
+pub fn ident_end(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && is_ident_byte(bytes[i]) {
         i += 1;
     }
@@ -145,7 +140,7 @@ fn ident_end(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// For a word `r`, `br` or `cr` that opens a raw string: where its body starts and its hashes.
-fn raw_string_start(bytes: &[u8], word: usize, word_end: usize) -> Option<(usize, usize)> {
+pub fn raw_string_start(bytes: &[u8], word: usize, word_end: usize) -> Option<(usize, usize)> {
     if !matches!(&bytes[word..word_end], b"r" | b"br" | b"cr") {
         return None;
     }
@@ -154,6 +149,21 @@ fn raw_string_start(bytes: &[u8], word: usize, word_end: usize) -> Option<(usize
         i += 1;
     }
     (bytes.get(i) == Some(&b'"')).then_some((i + 1, i - word_end))
+}
+
+/// At a `'` at `i`: past the char literal or the lifetime or label (`'a`, `'static`,
+/// `'r#async`), and whether it is a char literal.
+pub fn quote_end(bytes: &[u8], i: usize) -> (usize, bool) {
+    match char_literal_end(bytes, i) {
+        Some(end) => (end, true),
+        None => {
+            let mut name = i + 1;
+            if bytes[name..].starts_with(b"r#") {
+                name += 2;
+            }
+            (ident_end(bytes, name).max(i + 1), false)
+        }
+    }
 }
 
 fn utf8_width(first: u8) -> usize {

@@ -11,7 +11,7 @@
 
 use crate::lex::CodeCursor;
 use crate::model::paths::WATCHED_CRATES;
-use crate::{CrateInfo, CrateKind};
+use crate::{CrateInfo, CrateKind, Dependency};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::LazyLock;
 
@@ -52,7 +52,7 @@ impl Triggers {
         let mut own: Vec<String> = krate
             .dependencies
             .iter()
-            .filter(|dep| WATCHED_CRATES.contains(&dep.package.replace('-', "_").as_str()))
+            .filter(|dep| watched_package(dep).is_some())
             .map(|dep| dep.name.replace('-', "_"))
             .chain(krate.entry_attributes.iter().flat_map(|attr| {
                 attr.split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -75,12 +75,12 @@ impl Triggers {
     pub fn expected(krate: &CrateInfo) -> bool {
         matches!(krate.kind, CrateKind::Lib | CrateKind::Bin)
             && krate.dependencies.iter().any(|dep| {
-                let package = dep.package.replace('-', "_");
-                WATCHED_CRATES.contains(&package.as_str())
-                    && !matches!(
-                        package.as_str(),
+                watched_package(dep).is_some_and(|package| {
+                    !matches!(
+                        package,
                         "once_cell" | "parking_lot" | "lazy_static" | "rayon"
                     )
+                })
             })
     }
 
@@ -89,6 +89,15 @@ impl Triggers {
     pub fn found_in(&self, text: &str) -> bool {
         found(&COMMON, text) || self.own.as_ref().is_some_and(|own| found(own, text))
     }
+}
+
+/// The watched crate a dependency is, if it is one.
+fn watched_package(dep: &Dependency) -> Option<&'static str> {
+    let package = dep.package.replace('-', "_");
+    WATCHED_CRATES
+        .iter()
+        .copied()
+        .find(|&watched| watched == package)
 }
 
 fn found(words: &Words, text: &str) -> bool {
