@@ -128,6 +128,12 @@ fn scan(source: &str, max_depth: usize, max_chain: usize) -> Stop {
     }
 }
 
+/// Whether a word could be one of the keywords below: 2 to 6 lowercase letters. Most words
+/// are not, and this spares comparing them with each keyword.
+fn may_be_keyword(word: &[u8]) -> bool {
+    (2..=6).contains(&word.len()) && word[0].is_ascii_lowercase()
+}
+
 /// Keywords after which an operand is expected, so `-`, `*`, `&`, `!`, `|` are prefix.
 fn expects_operand(word: &[u8]) -> bool {
     matches!(
@@ -255,14 +261,15 @@ impl Scanner<'_> {
                         continue;
                     }
                     i = end;
-                    if word == b"as" || word == b"else" {
+                    let keyword = may_be_keyword(word);
+                    if keyword && (word == b"as" || word == b"else") {
                         self.current.chain += 1;
                     }
-                    if recurses(word) {
+                    if keyword && recurses(word) {
                         self.current.prefix += 1;
                     }
                     self.check(start..i)?;
-                    prev = if expects_operand(word) {
+                    prev = if keyword && expects_operand(word) {
                         Prev::Operator
                     } else {
                         Prev::Operand
@@ -287,24 +294,7 @@ impl Scanner<'_> {
     /// One operator or punctuation token at `i`; returns where the next token starts.
     fn punct(&mut self, i: usize, prev: &mut Prev) -> Result<usize, TooDeep> {
         let rest = &self.bytes[i..];
-        // Longest first, as the lexer does.
-        const PUNCTS: [&[u8]; 44] = [
-            b"<<=", b">>=", b"...", b"..=", b"::", b"->", b"=>", b"==", b"!=", b"<=", b">=", b"&&",
-            b"||", b"+=", b"-=", b"*=", b"/=", b"%=", b"^=", b"&=", b"|=", b"<<", b">>", b"..",
-            b"=", b"<", b">", b"!", b"~", b"@", b".", b",", b";", b":", b"#", b"$", b"?", b"-",
-            b"+", b"*", b"/", b"%", b"^", b"&",
-        ];
-        let token: &[u8] = PUNCTS
-            .iter()
-            .find(|p| rest.starts_with(p))
-            .copied()
-            .unwrap_or_else(|| {
-                if rest.starts_with(b"|") {
-                    b"|"
-                } else {
-                    &rest[..1]
-                }
-            });
+        let token = &rest[..punct_len(rest)];
         let end = i + token.len();
         let after_operand = *prev == Prev::Operand;
         let segment = &mut self.current;
@@ -391,16 +381,61 @@ impl Scanner<'_> {
     }
 }
 
+/// The length of the operator or punctuation token that `rest` starts with: the longest one,
+/// as the lexer takes it; one byte for anything else.
+fn punct_len(rest: &[u8]) -> usize {
+    let second = rest.get(1).copied();
+    let third = rest.get(2).copied();
+    match (rest[0], second) {
+        (b'<', Some(b'<')) | (b'>', Some(b'>')) if third == Some(b'=') => 3,
+        (b'.', Some(b'.')) if matches!(third, Some(b'.' | b'=')) => 3,
+        (b':', Some(b':'))
+        | (b'-', Some(b'>' | b'='))
+        | (b'=', Some(b'>' | b'='))
+        | (b'<' | b'>' | b'!' | b'+' | b'*' | b'/' | b'%' | b'^', Some(b'='))
+        | (b'<', Some(b'<'))
+        | (b'>', Some(b'>'))
+        | (b'.', Some(b'.'))
+        | (b'&', Some(b'&' | b'='))
+        | (b'|', Some(b'|' | b'=')) => 2,
+        _ => 1,
+    }
+}
+
 fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| p + from)
+    memchr::memchr(needle, &bytes[from..]).map(|p| p + from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_is_split_as_the_lexer_splits_it() {
+        // Rust's multi-byte operators, longest first: the lexer takes the longest that fits.
+        const OPERATORS: [&[u8]; 24] = [
+            b"<<=", b">>=", b"...", b"..=", b"::", b"->", b"=>", b"==", b"!=", b"<=", b">=", b"&&",
+            b"||", b"+=", b"-=", b"*=", b"/=", b"%=", b"^=", b"&=", b"|=", b"<<", b">>", b"..",
+        ];
+        let longest = |text: &[u8]| {
+            OPERATORS
+                .iter()
+                .find(|op| text.starts_with(op))
+                .map_or(1, |op| op.len())
+        };
+        let alphabet = b"<>.=:-!&|+*/%^~@,;#$?a( ";
+        for &a in alphabet {
+            for &b in alphabet {
+                for &c in alphabet {
+                    let text = [a, b, c];
+                    for len in 1..=3 {
+                        let text = &text[..len];
+                        assert_eq!(punct_len(text), longest(text), "{}", text.escape_ascii());
+                    }
+                }
+            }
+        }
+    }
 
     fn depth(source: &str) -> usize {
         measure(source).depth
