@@ -65,6 +65,11 @@ impl EncodedModel {
         options().serialize(model).ok().map(EncodedModel)
     }
 
+    /// How many bytes the encoded model takes.
+    pub fn size(&self) -> usize {
+        self.0.len()
+    }
+
     /// The model. `None` only if the entry's checksum matched but its model does not decode,
     /// which a sound build never writes.
     pub fn decode(&self) -> Option<FileModel> {

@@ -11,7 +11,7 @@ use crate::paths::{self, FileId};
 use crate::suppress::FileSuppressions;
 use appstract_lints::model::AttrAllow;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
-use appstract_lints::{CrateInfo, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
+use appstract_lints::{CrateInfo, CrateKind, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::sync::{Condvar, Mutex, PoisonError};
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
 pub const UNRESOLVED_MODULE: &str = "unresolved_module";
@@ -108,6 +109,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         cache,
         prefilter,
         outlines: Mutex::new(HashMap::new()),
+        shared: Mutex::new(SharedAnalyses::default()),
     };
 
     let mut results: Vec<CrateResult> = plan
@@ -327,6 +329,72 @@ struct Context<'a> {
     /// What outlining each file found (with its length): it depends on the text alone, and a
     /// package's library is outlined again as a module of each of its binaries.
     outlines: Mutex<HashMap<FileId, (usize, lints::Outline)>>,
+    /// Full analyses of files that several crates include alike.
+    shared: Mutex<SharedAnalyses>,
+}
+
+/// Full analyses of the modules of tests, examples and benches, which the crates of a package
+/// often share (`mod common;` in each integration test), so that each is parsed once. Keyed
+/// by [`SharedAnalyses::key`]; held encoded, within [`SHARED_ANALYSES_BUDGET`].
+#[derive(Default)]
+struct SharedAnalyses {
+    entries: HashMap<u128, Arc<SharedAnalysis>>,
+    bytes: usize,
+}
+
+struct SharedAnalysis {
+    model: EncodedModel,
+    modules: Vec<ModDecl>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// How many bytes of encoded models [`SharedAnalyses`] holds at most.
+const SHARED_ANALYSES_BUDGET: usize = 32 << 20;
+
+impl SharedAnalyses {
+    /// What a file's analysis depends on: the crate as files see it (hashed once per crate,
+    /// `crate_seen`), the file's path and module path, and its text.
+    fn key(crate_seen: u128, path: &str, module_path: &[String], text: &str) -> u128 {
+        let mut hasher = Xxh3::new();
+        hasher.update(&crate_seen.to_le_bytes());
+        for part in std::iter::once(path).chain(module_path.iter().map(String::as_str)) {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hasher.update(text.as_bytes());
+        hasher.digest128()
+    }
+
+    fn get(shared: &Mutex<SharedAnalyses>, key: u128) -> Option<lints::FileAnalysis> {
+        let found = shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .get(&key)
+            .cloned()?;
+        Some(lints::FileAnalysis {
+            model: found.model.decode()?,
+            modules: found.modules.clone(),
+            diagnostics: found.diagnostics.clone(),
+        })
+    }
+
+    fn insert(shared: &Mutex<SharedAnalyses>, key: u128, analysis: &lints::FileAnalysis) {
+        let Some(model) = EncodedModel::encode(&analysis.model) else {
+            return;
+        };
+        let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        if shared.bytes + model.size() > SHARED_ANALYSES_BUDGET {
+            return;
+        }
+        shared.bytes += model.size();
+        let entry = SharedAnalysis {
+            model,
+            modules: analysis.modules.clone(),
+            diagnostics: analysis.diagnostics.clone(),
+        };
+        shared.entries.insert(key, Arc::new(entry));
+    }
 }
 
 struct CrateResult {
@@ -420,6 +488,9 @@ struct Crawl<'a> {
     /// the files read from now on are analysed in full, not just outlined.
     triggered: AtomicBool,
     triggers: lints::Triggers,
+    /// For a test, example or bench: the hash of the crate as files see it, under which the
+    /// analyses of its modules are shared ([`SharedAnalyses`]).
+    crate_seen: Option<u128>,
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
     skipped: Mutex<Vec<(String, String)>>,
@@ -437,6 +508,11 @@ impl Context<'_> {
             runtime_code: AtomicBool::new(false),
             triggered: AtomicBool::new(!self.prefilter || lints::Triggers::expected(&unit.info)),
             triggers: lints::Triggers::for_crate(&unit.info),
+            crate_seen: matches!(
+                unit.info.kind,
+                CrateKind::Test | CrateKind::Example | CrateKind::Bench
+            )
+            .then(|| xxh3_128(format!("{:?}", unit.info.seen_by_files()).as_bytes())),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
             skipped: Mutex::new(Vec::new()),
@@ -922,7 +998,22 @@ impl<'a> Crawl<'a> {
         text: &str,
         key: Option<Key>,
     ) -> Result<Analysed, String> {
-        let analysis = analyse_text(&self.unit.info, file, module_path, text)?;
+        // A crate's root is its own; its modules may be another crate's too.
+        let shared = self
+            .crate_seen
+            .filter(|_| !module_path.is_empty())
+            .map(|crate_seen| SharedAnalyses::key(crate_seen, &file.display, module_path, text));
+        let known = shared.and_then(|key| SharedAnalyses::get(&self.context.shared, key));
+        let analysis = match known {
+            Some(analysis) => analysis,
+            None => {
+                let analysis = analyse_text(&self.unit.info, file, module_path, text)?;
+                if let Some(key) = shared {
+                    SharedAnalyses::insert(&self.context.shared, key, &analysis);
+                }
+                analysis
+            }
+        };
         let allows = analysis.model.allows.clone();
         let runtime_code = analysis.model.has_runtime_code();
         // Held encoded (a fraction of the size) until the crate turns out to need it: whole

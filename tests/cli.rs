@@ -868,6 +868,53 @@ fn cached_runs_report_what_uncached_runs_report() {
 /// others until one turns up: the output is the same as when every file is analysed in full,
 /// with and without the cache, and after an edit that turns a crate without runtime code into
 /// one with it.
+/// The test crates of a package share the analyses of the modules they include alike, and
+/// only those: a module included under another name is analysed again.
+#[test]
+fn test_crates_share_their_common_modules() {
+    let tmp = temp();
+    let dir = tmp.path();
+    write(
+        dir,
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dev-dependencies]\ntokio = \"1\"\n",
+    );
+    write(dir, "src/lib.rs", "pub fn f() {}\n");
+    write(
+        dir,
+        "tests/common/mod.rs",
+        "pub fn run_blocking() {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(async {});\n}\n",
+    );
+    // Analysed first, from a sync test: nothing to report.
+    for name in ["alpha", "beta"] {
+        write(
+            dir,
+            &format!("tests/{name}.rs"),
+            format!("mod common;\n\n#[test]\nfn {name}() {{\n    common::run_blocking();\n}}\n"),
+        );
+    }
+    // The same file as the module `support`, called from async code.
+    write(
+        dir,
+        "tests/gamma.rs",
+        "#[path = \"common/mod.rs\"]\nmod support;\n\n#[tokio::test]\nasync fn gamma() {\n    support::run_blocking();\n}\n",
+    );
+    for jobs in ["1", "2"] {
+        let out = run(dir, &["-j", jobs]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stderr.contains(
+                "tests/common/mod.rs:3:8\n"
+            ) && out
+                .stderr
+                .contains("= note: `run_blocking` is called from the `#[tokio::test]` fn `gamma` (tests/gamma.rs:6)"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
 #[test]
 fn the_prefilter_changes_no_finding() {
     let tmp = temp();

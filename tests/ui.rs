@@ -440,6 +440,64 @@ fn the_prefilter_sees_all_runtime_code_and_outlines_match_analyses() {
     );
 }
 
+/// A file's analysis sees its crate only through `CrateInfo::seen_by_files`: crates that differ
+/// only in their names and blocking functions (the test crates of one package, each with its
+/// `mod common;`) share the analyses of their common files.
+#[test]
+fn analyses_see_crates_only_as_files_see_them() {
+    use appstract_lints::{CrateInfo, CrateKind, Dependency};
+    let seen = |krate: &CrateInfo, source: &str| {
+        let analysis = appstract_lints::analyze_file(
+            krate,
+            appstract_lints::FileInput {
+                path: "variant.rs",
+                source,
+                module_path: &[],
+            },
+        );
+        proc_macro2::extra::invalidate_current_thread_spans();
+        format!(
+            "{:?}",
+            (analysis.model, analysis.modules, analysis.diagnostics)
+        )
+    };
+    let dependency = |name: &str, package: &str| Dependency {
+        name: name.to_string(),
+        package: package.to_string(),
+    };
+    let one = CrateInfo {
+        name: "one".to_string(),
+        kind: CrateKind::Test,
+        dependencies: vec![dependency("tokio", "tokio"), dependency("rt", "async-std")],
+        entry_attributes: vec!["my_rt::main".to_string()],
+        blocking_functions: vec!["std::thread::sleep".to_string()],
+        package_lib: None,
+    };
+    let two = CrateInfo {
+        name: "two".to_string(),
+        blocking_functions: vec!["crate::slow".to_string(), "std::fs::read".to_string()],
+        ..one.clone()
+    };
+    let binary = CrateInfo {
+        kind: CrateKind::Bin,
+        ..one.clone()
+    };
+    let mut kind_matters = 0;
+    for (path, source) in variants() {
+        let analysis = seen(&one, &source);
+        assert_eq!(analysis, seen(&two, &source), "{}", path.display());
+        assert_eq!(
+            analysis,
+            seen(&one.seen_by_files(), &source),
+            "{}",
+            path.display()
+        );
+        kind_matters += usize::from(analysis != seen(&binary, &source));
+    }
+    // The comparison tells models apart: a crate's kind changes what `fn main` is.
+    assert!(kind_matters > 0);
+}
+
 fn walk_rs(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).expect("a readable directory") {

@@ -31,6 +31,19 @@ pub struct CrateInfo {
     pub package_lib: Option<String>,
 }
 
+impl CrateInfo {
+    /// The crate as the analysis of a single file sees it: all of it but its name and its
+    /// blocking functions, which only checking the crate reads. Crates that see a file alike
+    /// (the test crates of a package, each with its `mod common;`) get the same analysis of it.
+    pub fn seen_by_files(&self) -> CrateInfo {
+        CrateInfo {
+            name: String::new(),
+            blocking_functions: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CrateKind {
     Lib,
