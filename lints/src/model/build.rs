@@ -7,8 +7,8 @@ use super::spans;
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
+use foldhash::HashMap;
 use quote::ToTokens;
-use std::collections::HashMap;
 use syn::spanned::Spanned;
 
 /// Recursion limit of the walk; deeper code is not modelled (the parser has its own limits).

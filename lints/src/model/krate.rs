@@ -5,8 +5,9 @@
 use super::paths;
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// A fn anywhere in the crate: (file index, fn index in that file).
 pub type FnRef = (usize, FnId);

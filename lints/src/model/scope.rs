@@ -5,7 +5,7 @@
 
 use super::paths;
 use super::{BindingId, Res};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
