@@ -9,6 +9,7 @@ use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
 use foldhash::HashMap;
 use quote::ToTokens;
+use std::rc::Rc;
 use syn::spanned::Spanned;
 
 /// Recursion limit of the walk; deeper code is not modelled (the parser has its own limits).
@@ -132,6 +133,11 @@ struct Builder<'a> {
     in_item_macro: bool,
     /// Inside test code (`#[cfg(test)]`, a `tests` module, a test target).
     in_test: bool,
+    /// The items of item macros (`cfg_if!`) parsed while declaring names, for the walk that
+    /// follows, keyed by the place of the macro's `!`: the walk takes them instead of parsing
+    /// the tokens again. (Macros in re-parsed bodies have the same places; a place always
+    /// holds the same tokens, so the items are the same.)
+    macro_items: HashMap<(usize, usize), Rc<Vec<syn::Item>>>,
 }
 
 impl<'a> Builder<'a> {
@@ -172,6 +178,28 @@ impl<'a> Builder<'a> {
             depth: 0,
             in_item_macro: false,
             in_test,
+            macro_items: HashMap::default(),
+        }
+    }
+
+    fn macro_place(mac: &syn::Macro) -> (usize, usize) {
+        let at = mac.bang_token.span.start();
+        (at.line, at.column)
+    }
+
+    /// The items of an item macro, for declaring its names; kept for [`Self::walked_macro_items`].
+    fn declared_macro_items(&mut self, mac: &syn::Macro) -> Option<Rc<Vec<syn::Item>>> {
+        let items = Rc::new(macros::items(mac)?);
+        self.macro_items
+            .insert(Self::macro_place(mac), Rc::clone(&items));
+        Some(items)
+    }
+
+    /// The items of an item macro, for walking them: those parsed to declare them, if any.
+    fn walked_macro_items(&mut self, mac: &syn::Macro) -> Option<Rc<Vec<syn::Item>>> {
+        match self.macro_items.remove(&Self::macro_place(mac)) {
+            Some(items) => Some(items),
+            None => macros::items(mac).map(Rc::new),
         }
     }
 
@@ -309,9 +337,9 @@ impl<'a> Builder<'a> {
                     declare(self, ident);
                 }
                 if statics.is_empty() && self.depth < MAX_DEPTH {
-                    if let Some(items) = macros::items(&m.mac) {
+                    if let Some(items) = self.declared_macro_items(&m.mac) {
                         self.depth += 1;
-                        for item in &items {
+                        for item in items.iter() {
                             self.declare_item(item, module_level);
                         }
                         self.depth -= 1;
@@ -443,7 +471,7 @@ impl<'a> Builder<'a> {
                     }
                     // `cfg_rt! { pub mod runtime; .. }`, `cfg_if! { .. }`: items behind a macro.
                     match (self.depth < MAX_DEPTH)
-                        .then(|| macros::items(&m.mac))
+                        .then(|| self.walked_macro_items(&m.mac))
                         .flatten()
                     {
                         Some(items) => {
@@ -456,7 +484,7 @@ impl<'a> Builder<'a> {
                             let saved = self.in_item_macro;
                             self.in_item_macro |= !transparent;
                             self.depth += 1;
-                            for item in &items {
+                            for item in items.iter() {
                                 self.item(item);
                             }
                             self.depth -= 1;
