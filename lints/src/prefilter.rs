@@ -67,21 +67,17 @@ impl Triggers {
         }
     }
 
-    /// Whether a library or binary depends on an async runtime or futures crate: then it
-    /// almost always names a trigger word somewhere, and outlining its files first would mostly
-    /// parse them twice. (Not so for the watched crates of statics and locks: `once_cell`,
-    /// `parking_lot`, `lazy_static`, `rayon`; nor for tests, examples and benches, which see
-    /// the dev-dependencies, are mostly one file, and are often synchronous.)
+    /// Whether a library or binary depends on a watched crate: then it almost always names
+    /// it somewhere (a trigger word) and has statics, locks or tasks of it that get the crate
+    /// checked, so outlining its files first would mostly parse them twice. (Not so for tests,
+    /// examples and benches, which see the dev-dependencies, are mostly one file, and are
+    /// often synchronous.)
     pub fn expected(krate: &CrateInfo) -> bool {
         matches!(krate.kind, CrateKind::Lib | CrateKind::Bin)
-            && krate.dependencies.iter().any(|dep| {
-                watched_package(dep).is_some_and(|package| {
-                    !matches!(
-                        package,
-                        "once_cell" | "parking_lot" | "lazy_static" | "rayon"
-                    )
-                })
-            })
+            && krate
+                .dependencies
+                .iter()
+                .any(|dep| watched_package(dep).is_some())
     }
 
     /// Whether one of the words stands in `text` as a word of its own (not inside a longer
