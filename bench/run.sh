@@ -67,23 +67,28 @@ EDITED=$(find "$WORK/in/${CRATES[0]}" -name lib.rs -path '*/src/*' | sort | head
 have_time=0
 if /usr/bin/time -f %e true 2>/dev/null; then have_time=1; fi
 
-# run LABEL ARGS...: runs the binary RUNS times, records "seconds rss_kib" per run.
+# once LABEL ARGS...: runs the binary once, appends "seconds rss_kib" to LABEL's record.
+once() {
+  local label="$1"; shift
+  if [[ $have_time == 1 ]]; then
+    /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$BIN" "$@" > /dev/null 2> "$WORK/$label.stderr" || true
+    # GNU time first notes a non-zero exit status (findings) on a line of its own.
+    tail -n 1 "$WORK/time.out" >> "$WORK/$label.times"
+  else
+    local start end
+    start=$(date +%s.%N)
+    "$BIN" "$@" > /dev/null 2> "$WORK/$label.stderr" || true
+    end=$(date +%s.%N)
+    echo "$(echo "$end - $start" | bc) 0" >> "$WORK/$label.times"
+  fi
+}
+
+# run LABEL ARGS...: runs the binary RUNS times in a row (for the --clippy comparison).
 run() {
   local label="$1"; shift
   : > "$WORK/$label.times"
   for ((i = 1; i <= RUNS; i++)); do
-    [[ $label == d ]] && edit_one_file "$i"
-    if [[ $have_time == 1 ]]; then
-      /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$BIN" "$@" > /dev/null 2> "$WORK/$label.stderr" || true
-      # GNU time first notes a non-zero exit status (findings) on a line of its own.
-      tail -n 1 "$WORK/time.out" >> "$WORK/$label.times"
-    else
-      local start end
-      start=$(date +%s.%N)
-      "$BIN" "$@" > /dev/null 2> "$WORK/$label.stderr" || true
-      end=$(date +%s.%N)
-      echo "$(echo "$end - $start" | bc) 0" >> "$WORK/$label.times"
-    fi
+    once "$label" "$@"
   done
 }
 
@@ -104,22 +109,34 @@ COMMON=(-q --message-format short -o "$WORK/findings.txt")
 echo "corpus: $MODE, ${#CRATES[@]} crates, $FILES files, $LINES lines; $(nproc) cores; $RUNS runs each" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-run a --parse-only "${INPUTS[@]}"
-run b "${COMMON[@]}" --no-cache -j1 "${INPUTS[@]}"
-run c "${COMMON[@]}" --no-cache "${INPUTS[@]}"
+# Rounds of (a), (b), (c), (d) in turn, so that a machine whose speed drifts during the
+# benchmark slows all four alike; the ratios are also taken within each round.
 "$BIN" "${COMMON[@]}" --cache-dir "$WORK/cache" "${INPUTS[@]}" > /dev/null 2>&1 || true
-run d "${COMMON[@]}" --cache-dir "$WORK/cache" "${INPUTS[@]}"
+for label in a b c d; do : > "$WORK/$label.times"; done
+for ((i = 1; i <= RUNS; i++)); do
+  once a --parse-only "${INPUTS[@]}"
+  once b "${COMMON[@]}" --no-cache -j1 "${INPUTS[@]}"
+  once c "${COMMON[@]}" --no-cache "${INPUTS[@]}"
+  edit_one_file "$i"
+  once d "${COMMON[@]}" --cache-dir "$WORK/cache" "${INPUTS[@]}"
+done
 
 A=$(seconds a); B=$(seconds b); C=$(seconds c); D=$(seconds d)
+# round_ratio X Y: the median over rounds of X's time over Y's.
+round_ratio() {
+  paste -d' ' <(cut -d' ' -f1 "$WORK/$1.times") <(cut -d' ' -f1 "$WORK/$2.times") |
+    awk '{ if ($2 > 0) printf "%.4f\n", $1 / $2 }' | median | awk '{ printf "%.2f", $1 }'
+}
 printf '\n%-46s %9s %9s\n' "median of $RUNS ($MODE corpus, $LINES lines)" seconds "peak MiB"
 printf '%-46s %9s %9s\n' "(a) parse floor: read + parse, 1 thread" "$A" "$(rss_mib a)"
 printf '%-46s %9s %9s\n' "(b) lint, -j1" "$B" "$(rss_mib b)"
 printf '%-46s %9s %9s\n' "(c) lint, all $(nproc) cores" "$C" "$(rss_mib c)"
 printf '%-46s %9s %9s\n' "(d) lint, all cores, cached, 1 file changed" "$D" "$(rss_mib d)"
 echo
-printf '(b)/(a) = %s   (target <= 1.15)\n' "$(ratio "$B" "$A")"
-printf '(b)/(c) = %s   (target >= 1.7 on 2 cores)\n' "$(ratio "$B" "$C")"
-printf '(d)/(b) = %s   (target <= 0.05)\n' "$(ratio "$D" "$B")"
+echo "ratios of the medians, and (in brackets) the median of the ratios within each round:"
+printf '(b)/(a) = %s [%s]   (target <= 1.15)\n' "$(ratio "$B" "$A")" "$(round_ratio b a)"
+printf '(b)/(c) = %s [%s]   (target >= 1.7 on 2 cores)\n' "$(ratio "$B" "$C")" "$(round_ratio b c)"
+printf '(d)/(b) = %s [%s]   (target <= 0.05)\n' "$(ratio "$D" "$B")" "$(round_ratio d b)"
 grep -h '^parse-only' "$WORK/a.stderr" || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
