@@ -208,6 +208,12 @@ impl<'a> Builder<'a> {
         self.span_range(span, span)
     }
 
+    /// The range of a single token (an identifier, keyword or punctuation): its span, without
+    /// printing it back to tokens as [`Spanned`] does.
+    fn token_range(&self, span: proc_macro2::Span) -> Range<usize> {
+        self.span_range(span, span)
+    }
+
     fn span_range(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Range<usize> {
         self.offsets.range(self.base, first, last)
     }
@@ -613,7 +619,7 @@ impl<'a> Builder<'a> {
             && !nested
             && entry.is_none()
             && self.krate.kind.has_main();
-        let name_range = self.range(&sig.ident);
+        let name_range = self.token_range(sig.ident.span());
         let fn_id = self.m.fns.len();
         self.m.fns.push(FnDef {
             name,
@@ -661,7 +667,9 @@ impl<'a> Builder<'a> {
         let head_start = sig
             .asyncness
             .as_ref()
-            .map_or(self.range(&sig.fn_token).start, |a| self.range(a).start);
+            .map_or(self.token_range(sig.fn_token.span).start, |a| {
+                self.range(a).start
+            });
         let head = head_start..self.m.fns[fn_id].name_range.end;
         self.ctx = self.new_ctx(CtxKind::Fn, None, body_range.clone(), head);
         self.m.fns[fn_id].body = Some(self.ctx);
@@ -967,7 +975,7 @@ impl<'a> Builder<'a> {
             syn::Pat::Ident(p) => {
                 let id = self.new_binding(
                     &p.ident.to_string(),
-                    self.range(&p.ident),
+                    self.token_range(p.ident.span()),
                     scope_end,
                     prov,
                     is_param,
@@ -1161,7 +1169,7 @@ impl<'a> Builder<'a> {
                 self.expr(&t.expr, parent, by_ref);
                 self.m.exits.push(ExitPoint {
                     ctx: self.ctx,
-                    offset: self.range(&t.question_token).start,
+                    offset: self.token_range(t.question_token.spans[0]).start,
                 });
             }
             E::Unary(u) => match u.op {
@@ -1424,7 +1432,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let label_start = self.range(&m.method).start;
+        let label_start = self.token_range(m.method.span()).start;
         let id = self.push_call(Call {
             callee: Callee::Method {
                 name: name.clone(),
@@ -1432,7 +1440,7 @@ impl<'a> Builder<'a> {
             },
             ctx: self.ctx,
             label_range: label_start..range.end,
-            callee_range: self.range(&m.method),
+            callee_range: self.token_range(m.method.span()),
             wild_let: None,
             range,
             args: m.args.iter().map(|a| self.erange(a)).collect(),
@@ -1502,7 +1510,7 @@ impl<'a> Builder<'a> {
         let kind = CtxKind::Closure {
             is_async: c.asyncness.is_some(),
         };
-        let head_end = self.range(&c.or2_token).end;
+        let head_end = self.token_range(c.or2_token.spans[0]).end;
         let head = self.erange(e).start..head_end;
         let saved = self.enter_body_ctx(kind, e, head, parent, c.capture.is_some());
         self.scopes.push(ScopeKind::Block, None);
@@ -1537,8 +1545,10 @@ impl<'a> Builder<'a> {
         let head_end = a
             .capture
             .as_ref()
-            .map_or(self.range(&a.async_token).end, |m| self.range(m).end);
-        let head = self.range(&a.async_token).start..head_end;
+            .map_or(self.token_range(a.async_token.span).end, |m| {
+                self.range(m).end
+            });
+        let head = self.token_range(a.async_token.span).start..head_end;
         let saved = self.enter_body_ctx(CtxKind::AsyncBlock, e, head, parent, a.capture.is_some());
         self.block(&a.block, Parent::Return);
         self.leave_body_ctx(saved);
