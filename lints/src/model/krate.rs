@@ -242,6 +242,13 @@ impl<'a> CrateModel<'a> {
 
     /// Follows a `crate::` path through the crate's items and re-exports.
     fn resolve_crate_path(&self, path: &str) -> Target<'a> {
+        // Most paths name a fn directly: no re-export to follow.
+        if let Some(&f) = self.fns_by_path.get(path) {
+            return Target::Fn {
+                fn_ref: f,
+                certain: true,
+            };
+        }
         let mut path = path.to_string();
         let mut seen = HashSet::new();
         for _ in 0..MAX_PROV_DEPTH {
@@ -266,22 +273,25 @@ impl<'a> CrateModel<'a> {
     /// One step through a `use` (of the whole path or of a prefix) or a glob re-export.
     fn reexport(&self, path: &str) -> Option<String> {
         let mut prefix = path;
-        let mut suffix = String::new();
+        let mut candidate = String::new();
         loop {
+            // What follows the prefix in the path: `::b::c` after `crate::a`.
+            let suffix = &path[prefix.len()..];
             if let Some(res) = self.uses.get(prefix) {
                 let target = match res {
-                    Res::Path(p) => p.clone(),
-                    Res::Globs(c) => c.first()?.clone(),
+                    Res::Path(p) => p,
+                    Res::Globs(c) => c.first()?,
                     _ => return None,
                 };
-                return Some(format!("{target}{suffix}"));
+                return Some([target.as_str(), suffix].concat());
             }
-            let (parent, last) = prefix.rsplit_once("::")?;
-            suffix = format!("::{last}{suffix}");
-            prefix = parent;
+            prefix = prefix.rsplit_once("::")?.0;
+            let suffix = &path[prefix.len()..];
             if let Some(targets) = self.globs.get(prefix) {
                 for target in targets {
-                    let candidate = format!("{target}{suffix}");
+                    candidate.clear();
+                    candidate.push_str(target);
+                    candidate.push_str(suffix);
                     if !target.starts_with("crate::")
                         || self.fns_by_path.contains_key(candidate.as_str())
                         || self.uses.contains_key(candidate.as_str())
