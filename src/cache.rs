@@ -80,6 +80,32 @@ impl EncodedModel {
     }
 }
 
+/// A hash of a crate's description, under `seed` (the tool's hash, for the cache).
+pub fn crate_hash(seed: u128, info: &CrateInfo) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&seed.to_le_bytes());
+    // The derived `Debug` names every field, and the tool's hash covers its format.
+    hasher.update(format!("{info:?}").as_bytes());
+    hasher.digest128()
+}
+
+/// A hash of what the analysis of one file depends on: its crate's hash, its path and module
+/// path, and its text.
+pub fn file_hash(krate: u128, path: &str, module_path: &[String], text: &str) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&krate.to_le_bytes());
+    for part in [path.as_bytes()]
+        .into_iter()
+        .chain(module_path.iter().map(|s| s.as_bytes()))
+    {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+    hasher.digest128()
+}
+
 impl Cache {
     /// A cache in `dir` (created when first written). `None` when the tool's own executable
     /// cannot be read: without it, a rebuilt tool could trust entries of another build.
@@ -107,27 +133,12 @@ impl Cache {
     }
 
     pub fn crate_key(&self, info: &CrateInfo) -> CrateKey {
-        let mut hasher = Xxh3::new();
-        hasher.update(&self.tool.to_le_bytes());
-        // The derived `Debug` names every field, and the tool's hash covers its format.
-        hasher.update(format!("{info:?}").as_bytes());
-        CrateKey(hasher.digest128())
+        CrateKey(crate_hash(self.tool, info))
     }
 
     /// Everything the analysis of one file depends on.
     pub fn key(&self, krate: CrateKey, path: &str, module_path: &[String], text: &str) -> Key {
-        let mut hasher = Xxh3::new();
-        hasher.update(&krate.0.to_le_bytes());
-        for part in [path.as_bytes()]
-            .into_iter()
-            .chain(module_path.iter().map(|s| s.as_bytes()))
-        {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-        hasher.update(&(text.len() as u64).to_le_bytes());
-        hasher.update(text.as_bytes());
-        Key(hasher.digest128())
+        Key(file_hash(krate.0, path, module_path, text))
     }
 
     /// Everything checking a crate depends on: the crate's description and the keys of its

@@ -2,7 +2,7 @@
 //! it); `mod` items are followed as rustc does; then each crate is checked as a whole. Crates are
 //! processed in parallel too.
 
-use crate::cache::{Cache, CrateKey, EncodedModel, Key};
+use crate::cache::{self, Cache, CrateKey, EncodedModel, Key};
 use crate::config::{find_any_lint, Settings};
 use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
 use crate::isolate::{self, INTERNAL_ERROR, REPORT_IT};
@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::sync::{Condvar, Mutex, PoisonError};
-use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
 pub const UNRESOLVED_MODULE: &str = "unresolved_module";
@@ -109,7 +108,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         cache,
         prefilter,
         outlines: Mutex::new(HashMap::new()),
-        shared: Mutex::new(SharedAnalyses::default()),
+        shared: SharedAnalyses::default(),
     };
 
     let mut results: Vec<CrateResult> = plan
@@ -330,14 +329,18 @@ struct Context<'a> {
     /// package's library is outlined again as a module of each of its binaries.
     outlines: Mutex<HashMap<FileId, (usize, lints::Outline)>>,
     /// Full analyses of files that several crates include alike.
-    shared: Mutex<SharedAnalyses>,
+    shared: SharedAnalyses,
 }
 
 /// Full analyses of the modules of tests, examples and benches, which the crates of a package
 /// often share (`mod common;` in each integration test), so that each is parsed once. Keyed
-/// by [`SharedAnalyses::key`]; held encoded, within [`SHARED_ANALYSES_BUDGET`].
+/// by [`cache::file_hash`] under the crate as files see it; held encoded, within
+/// [`SHARED_ANALYSES_BUDGET`] bytes.
 #[derive(Default)]
-struct SharedAnalyses {
+struct SharedAnalyses(Mutex<SharedEntries>);
+
+#[derive(Default)]
+struct SharedEntries {
     entries: HashMap<u128, Arc<SharedAnalysis>>,
     bytes: usize,
 }
@@ -348,25 +351,12 @@ struct SharedAnalysis {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// How many bytes of encoded models [`SharedAnalyses`] holds at most.
 const SHARED_ANALYSES_BUDGET: usize = 32 << 20;
 
 impl SharedAnalyses {
-    /// What a file's analysis depends on: the crate as files see it (hashed once per crate,
-    /// `crate_seen`), the file's path and module path, and its text.
-    fn key(crate_seen: u128, path: &str, module_path: &[String], text: &str) -> u128 {
-        let mut hasher = Xxh3::new();
-        hasher.update(&crate_seen.to_le_bytes());
-        for part in std::iter::once(path).chain(module_path.iter().map(String::as_str)) {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
-        }
-        hasher.update(text.as_bytes());
-        hasher.digest128()
-    }
-
-    fn get(shared: &Mutex<SharedAnalyses>, key: u128) -> Option<lints::FileAnalysis> {
-        let found = shared
+    fn get(&self, key: u128) -> Option<lints::FileAnalysis> {
+        let found = self
+            .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .entries
@@ -379,11 +369,11 @@ impl SharedAnalyses {
         })
     }
 
-    fn insert(shared: &Mutex<SharedAnalyses>, key: u128, analysis: &lints::FileAnalysis) {
+    fn insert(&self, key: u128, analysis: &lints::FileAnalysis) {
         let Some(model) = EncodedModel::encode(&analysis.model) else {
             return;
         };
-        let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut shared = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if shared.bytes + model.size() > SHARED_ANALYSES_BUDGET {
             return;
         }
@@ -512,7 +502,7 @@ impl Context<'_> {
                 unit.info.kind,
                 CrateKind::Test | CrateKind::Example | CrateKind::Bench
             )
-            .then(|| xxh3_128(format!("{:?}", unit.info.seen_by_files()).as_bytes())),
+            .then(|| cache::crate_hash(0, &unit.info.seen_by_files())),
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
             skipped: Mutex::new(Vec::new()),
@@ -1002,14 +992,14 @@ impl<'a> Crawl<'a> {
         let shared = self
             .crate_seen
             .filter(|_| !module_path.is_empty())
-            .map(|crate_seen| SharedAnalyses::key(crate_seen, &file.display, module_path, text));
-        let known = shared.and_then(|key| SharedAnalyses::get(&self.context.shared, key));
+            .map(|crate_seen| cache::file_hash(crate_seen, &file.display, module_path, text));
+        let known = shared.and_then(|key| self.context.shared.get(key));
         let analysis = match known {
             Some(analysis) => analysis,
             None => {
                 let analysis = analyse_text(&self.unit.info, file, module_path, text)?;
                 if let Some(key) = shared {
-                    SharedAnalyses::insert(&self.context.shared, key, &analysis);
+                    self.context.shared.insert(key, &analysis);
                 }
                 analysis
             }

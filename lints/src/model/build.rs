@@ -664,12 +664,8 @@ impl<'a> Builder<'a> {
         );
         self.fn_id = Some(fn_id);
         let body_range = self.brange(body);
-        let head_start = sig
-            .asyncness
-            .as_ref()
-            .map_or(self.token_range(sig.fn_token.span).start, |a| {
-                self.range(a).start
-            });
+        let first = sig.asyncness.as_ref().map_or(sig.fn_token.span, |a| a.span);
+        let head_start = self.token_range(first).start;
         let head = head_start..self.m.fns[fn_id].name_range.end;
         self.ctx = self.new_ctx(CtxKind::Fn, None, body_range.clone(), head);
         self.m.fns[fn_id].body = Some(self.ctx);
@@ -1542,12 +1538,8 @@ impl<'a> Builder<'a> {
     }
 
     fn async_block(&mut self, e: &syn::Expr, a: &syn::ExprAsync, parent: Parent) {
-        let head_end = a
-            .capture
-            .as_ref()
-            .map_or(self.token_range(a.async_token.span).end, |m| {
-                self.range(m).end
-            });
+        let last = a.capture.as_ref().map_or(a.async_token.span, |m| m.span);
+        let head_end = self.token_range(last).end;
         let head = self.token_range(a.async_token.span).start..head_end;
         let saved = self.enter_body_ctx(CtxKind::AsyncBlock, e, head, parent, a.capture.is_some());
         self.block(&a.block, Parent::Return);
