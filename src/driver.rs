@@ -114,6 +114,10 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
     let mut results: Vec<CrateResult> = plan
         .crates
         .par_iter()
+        // One crate per job: rayon otherwise hands each thread a run of crates to check in
+        // turn, and a thread done with its run can only help with the files of the crate
+        // another thread is at, not take the crates still waiting in that run.
+        .with_max_len(1)
         .map(|unit| context.check_crate(unit))
         .collect();
 
@@ -131,6 +135,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         results.extend(
             loose
                 .par_iter()
+                .with_max_len(1)
                 .map(|unit| context.check_crate(unit))
                 .collect::<Vec<_>>(),
         );
