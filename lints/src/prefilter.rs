@@ -28,15 +28,16 @@ pub struct Triggers {
 /// Words to look for. `None` if they could not be compiled: then every text counts.
 type Words = Option<AhoCorasick>;
 
-/// The words of every crate, compiled once.
-static COMMON: LazyLock<Words> = LazyLock::new(|| {
-    let words: Vec<&str> = ["async", "await", "appstract_lint"]
+/// The words of every crate.
+fn common_words() -> impl Iterator<Item = &'static str> {
+    ["async", "await", "appstract_lint"]
         .into_iter()
         .chain(WATCHED_CRATES.iter().copied())
         .chain(ENTRY_CRATES.iter().copied())
-        .collect();
-    compile(&words)
-});
+}
+
+/// The words of every crate, compiled once.
+static COMMON: LazyLock<Words> = LazyLock::new(|| compile(&common_words().collect::<Vec<_>>()));
 
 /// Leftmost-longest suffices: every word is made of identifier chars, so a match inside or
 /// beside a longer one is never a word of its own.
@@ -60,6 +61,9 @@ impl Triggers {
                     .map(str::to_string)
             }))
             .collect();
+        // Most crates name their watched dependencies as published: those words are common
+        // ones, and a crate left with none needs no searcher of its own.
+        own.retain(|word| !common_words().any(|common| common == word));
         own.sort();
         own.dedup();
         Triggers {
