@@ -9,6 +9,7 @@ use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
 use foldhash::HashMap;
 use quote::ToTokens;
+use std::fmt::Write as _;
 use std::rc::Rc;
 use syn::spanned::Spanned;
 
@@ -702,7 +703,7 @@ impl<'a> Builder<'a> {
 
     /// A runtime-entry attribute (`#[tokio::main]`, ...), also inside `#[cfg_attr(.., ..)]`.
     fn entry_attr(&self, attrs: &[syn::Attribute]) -> Option<Entry> {
-        for attr in attrs {
+        for attr in attrs.iter().filter(|attr| !is_inert_builtin(attr)) {
             for meta in attr_metas(attr) {
                 let path = meta.path();
                 let resolved = match self.scopes.resolve_type(path) {
@@ -1807,11 +1808,38 @@ fn module_path_string(module_path: &[String]) -> String {
 }
 
 fn path_text(path: &syn::Path) -> String {
-    path.segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
+    let mut text = String::new();
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            text.push_str("::");
+        }
+        write!(text, "{}", segment.ident).expect("writing to a String cannot fail");
+    }
+    text
+}
+
+/// Built-in attributes that no macro can share a name with (rustc rejects the use of such a
+/// macro as ambiguous), so they are never a runtime entry or a test: `doc` is most attributes.
+fn is_inert_builtin(attr: &syn::Attribute) -> bool {
+    const NAMES: &[&str] = &[
+        "doc",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "inline",
+        "must_use",
+        "cfg",
+        "deprecated",
+        "repr",
+        "cold",
+        "track_caller",
+        "non_exhaustive",
+    ];
+    attr.path()
+        .get_ident()
+        .is_some_and(|ident| NAMES.iter().any(|name| ident == name))
 }
 
 /// An attribute's meta, and the metas inside `#[cfg_attr(predicate, a, b)]`.
@@ -1850,7 +1878,7 @@ fn mentions_test(token: &proc_macro2::TokenTree) -> bool {
 }
 
 fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
+    attrs.iter().filter(|a| !is_inert_builtin(a)).any(|a| {
         attr_metas(a).iter().any(|m| {
             let p = m.path();
             p.is_ident("test")

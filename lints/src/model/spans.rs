@@ -206,7 +206,7 @@ pub struct Offsets {
 impl Offsets {
     pub fn new(text: &str) -> Self {
         let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         let mut wide_lines = Vec::new();
         if !text.is_ascii() {
