@@ -6,6 +6,9 @@
 use super::paths;
 use super::{BindingId, Res};
 use foldhash::{HashMap, HashMapExt};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -26,8 +29,8 @@ struct Import {
 #[derive(Clone, Debug)]
 struct Scope {
     kind: ScopeKind,
-    /// The module the scope is in, as `crate::a::b`.
-    module: String,
+    /// The module the scope is in, as `crate::a::b`; shared by the scopes inside it.
+    module: Rc<str>,
     /// Items declared in the scope, with their canonical paths.
     items: HashMap<String, String>,
     imports: HashMap<String, Import>,
@@ -46,6 +49,8 @@ pub struct Scopes {
     crate_root: String,
     /// Self types of the impls around the current point.
     self_types: Vec<Option<String>>,
+    /// Strings to write a path's segments into, reused by [`Scopes::resolve_syn_path`].
+    segments: Cell<Vec<String>>,
 }
 
 const MAX_DEPTH: usize = 12;
@@ -66,11 +71,16 @@ impl Scopes {
             deps,
             crate_root,
             self_types: Vec::new(),
+            segments: Cell::new(Vec::new()),
         }
     }
 
     pub fn push(&mut self, kind: ScopeKind, module: Option<String>) {
-        let module = module.unwrap_or_else(|| self.module().to_string());
+        let module = match (module, self.stack.last()) {
+            (Some(module), _) => Rc::from(module),
+            (None, Some(outer)) => Rc::clone(&outer.module),
+            (None, None) => Rc::from("crate"),
+        };
         self.stack.push(Scope {
             kind,
             module,
@@ -87,7 +97,7 @@ impl Scopes {
     }
 
     pub fn module(&self) -> &str {
-        self.stack.last().map_or("crate", |s| s.module.as_str())
+        self.stack.last().map_or("crate", |s| &s.module)
     }
 
     pub fn push_self_type(&mut self, ty: Option<String>) {
@@ -193,14 +203,29 @@ impl Scopes {
 
     /// Resolves a path in value position (single segments may name local bindings).
     pub fn resolve_value(&self, path: &syn::Path) -> Res {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve(&segments, path.leading_colon.is_some(), true)
+        self.resolve_syn_path(path, true)
     }
 
     /// Resolves a path in type or macro position.
     pub fn resolve_type(&self, path: &syn::Path) -> Res {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.resolve(&segments, path.leading_colon.is_some(), false)
+        self.resolve_syn_path(path, false)
+    }
+
+    /// The walk resolves most paths it meets, so their segments are written into strings kept
+    /// from one call to the next rather than allocated each time.
+    fn resolve_syn_path(&self, path: &syn::Path, values: bool) -> Res {
+        let mut segments = self.segments.take();
+        let count = path.segments.len();
+        if segments.len() < count {
+            segments.resize_with(count, String::new);
+        }
+        for (text, segment) in segments.iter_mut().zip(&path.segments) {
+            text.clear();
+            write!(text, "{}", segment.ident).expect("writing to a String cannot fail");
+        }
+        let res = self.resolve(&segments[..count], path.leading_colon.is_some(), values);
+        self.segments.set(segments);
+        res
     }
 
     pub fn resolve(&self, segments: &[String], leading_colon: bool, values: bool) -> Res {
@@ -243,7 +268,7 @@ impl Scopes {
             "crate" => return Res::Path(join(&self.crate_root, rest)),
             "self" if !rest.is_empty() => return Res::Path(join(&self.stack[top].module, rest)),
             "super" => {
-                let mut module = self.stack[top].module.clone();
+                let mut module = self.stack[top].module.to_string();
                 let mut rest = segments;
                 while rest.first().map(String::as_str) == Some("super") {
                     module = paths::parent_path(&module).to_string();
