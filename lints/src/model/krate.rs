@@ -285,7 +285,7 @@ impl<'a> CrateModel<'a> {
                 };
                 return Some([target.as_str(), suffix].concat());
             }
-            prefix = prefix.rsplit_once("::")?.0;
+            prefix = &prefix[..paths::last_separator(prefix)?];
             let suffix = &path[prefix.len()..];
             if let Some(targets) = self.globs.get(prefix) {
                 for target in targets {

@@ -509,7 +509,7 @@ impl FileModel {
 }
 
 fn watched_path(path: &str) -> bool {
-    let root = path.split("::").next().unwrap_or(path);
+    let root = paths::first_segment(path);
     paths::WATCHED_CRATES.contains(&root)
 }
 

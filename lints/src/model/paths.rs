@@ -367,17 +367,82 @@ pub fn needs_runtime_context(path: &str) -> bool {
 
 /// The last segment of a path.
 pub fn last_segment(path: &str) -> &str {
-    path.rsplit("::").next().unwrap_or(path)
+    last_separator(path).map_or(path, |at| &path[at + 2..])
 }
 
 /// The path without its last segment.
 pub fn parent_path(path: &str) -> &str {
-    path.rsplit_once("::").map_or("", |(p, _)| p)
+    last_separator(path).map_or("", |at| &path[..at])
+}
+
+/// The first segment of a path.
+pub fn first_segment(path: &str) -> &str {
+    first_separator(path).map_or(path, |at| &path[..at])
+}
+
+/// Where the last `::` of a path starts. Paths are split this often during the walk, so by
+/// byte search: a `&str` pattern builds a substring searcher on every call.
+pub fn last_separator(path: &str) -> Option<usize> {
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    while let Some(colon) = memchr::memrchr(b':', &bytes[..end]) {
+        if colon > 0 && bytes[colon - 1] == b':' {
+            return Some(colon - 1);
+        }
+        end = colon;
+    }
+    None
+}
+
+/// Where the first `::` of a path starts.
+fn first_separator(path: &str) -> Option<usize> {
+    let bytes = path.as_bytes();
+    let mut start = 0;
+    while let Some(colon) = memchr::memchr(b':', &bytes[start..]).map(|at| at + start) {
+        if bytes.get(colon + 1) == Some(&b':') {
+            return Some(colon);
+        }
+        start = colon + 1;
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_split_as_str_patterns_split_them() {
+        for path in [
+            "",
+            "a",
+            "a::b",
+            "a::b::c",
+            "::a",
+            "a::",
+            "a:::b",
+            "a::::b",
+            "a:b::c",
+            "fn(x: u8)",
+            "a::fn(x: u8)",
+            "::",
+            ":",
+            "<T as a::B>::c",
+        ] {
+            assert_eq!(
+                last_segment(path),
+                path.rsplit("::").next().unwrap_or(path),
+                "{path}"
+            );
+            let parent = path.rsplit_once("::").map_or("", |(p, _)| p);
+            assert_eq!(parent_path(path), parent, "{path}");
+            assert_eq!(
+                first_segment(path),
+                path.split("::").next().unwrap_or(path),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn aliases_match_whole_segments() {
