@@ -68,8 +68,29 @@ const ALIASES: &[(&str, &str)] = &[
     ("std::sync::LazyLock", "std::sync::LazyLock"),
 ];
 
+/// The crates [`ALIASES`] start in. Any other path, such as the crate's own, is canonical.
+const ALIAS_ROOTS: &[&str] = &[
+    "tokio",
+    "tokio_util",
+    "futures",
+    "futures_util",
+    "futures_lite",
+    "async_std",
+    "async_executor",
+    "async_global_executor",
+    "smol",
+    "actix",
+    "actix_web",
+    "std",
+    "core",
+    "alloc",
+];
+
 /// Maps a resolved path to its canonical spelling.
 pub fn canonical(path: String) -> String {
+    if !ALIAS_ROOTS.contains(&first_segment(&path)) {
+        return path;
+    }
     // Exact or segment-prefix matches only: `tokio::task::spawn_local` is not `tokio::spawn_local`.
     for &(alias, target) in ALIASES {
         if let Some(rest) = path.strip_prefix(alias) {
@@ -410,6 +431,13 @@ fn first_separator(path: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_start_in_their_roots() {
+        for (alias, _) in ALIASES {
+            assert!(ALIAS_ROOTS.contains(&first_segment(alias)), "{alias}");
+        }
+    }
 
     #[test]
     fn segments_split_as_str_patterns_split_them() {
