@@ -1307,7 +1307,7 @@ impl<'a> Builder<'a> {
                 self.expr(&a.base, Parent::Await, false);
             }
             E::Path(p) if p.qself.is_none() => {
-                if let Res::Local(id) = self.scopes.resolve_value(&p.path) {
+                if let Some(id) = self.scopes.local(&p.path) {
                     self.record_use(id, self.erange(e), parent, by_ref);
                 }
             }

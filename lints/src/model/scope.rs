@@ -206,6 +206,53 @@ impl Scopes {
         self.resolve_syn_path(path, true)
     }
 
+    /// The local binding a path in value position names, if it names one: what
+    /// [`Scopes::resolve_value`] answers with `Res::Local`, without resolving the paths it
+    /// would answer otherwise (most path expressions are not locals).
+    pub fn local(&self, path: &syn::Path) -> Option<BindingId> {
+        if path.leading_colon.is_some() || path.segments.len() != 1 {
+            return None;
+        }
+        let mut name = self.segments.take();
+        if name.is_empty() {
+            name.push(String::new());
+        }
+        name[0].clear();
+        write!(name[0], "{}", path.segments[0].ident).expect("writing to a String cannot fail");
+        let found = self.local_named(&name[0]);
+        self.segments.set(name);
+        found
+    }
+
+    /// [`Scopes::resolve_from`] for one segment in value position, from the innermost scope,
+    /// stopping wherever it would answer anything but a local.
+    fn local_named(&self, name: &str) -> Option<BindingId> {
+        if matches!(name, "crate" | "super" | "Self") {
+            return None;
+        }
+        let mut locals_visible = true;
+        for i in (0..self.stack.len()).rev() {
+            let scope = &self.stack[i];
+            if locals_visible {
+                if let Some((_, id)) = scope.locals.iter().rev().find(|(n, _)| n == name) {
+                    return Some(*id);
+                }
+            }
+            if scope.items.contains_key(name)
+                || scope.imports.contains_key(name)
+                || self.resolve_glob(i, name, &[], 0).is_some()
+            {
+                return None;
+            }
+            match scope.kind {
+                ScopeKind::Module => break,
+                ScopeKind::FnBody => locals_visible = false,
+                ScopeKind::Block => {}
+            }
+        }
+        None
+    }
+
     /// Resolves a path in type or macro position.
     pub fn resolve_type(&self, path: &syn::Path) -> Res {
         self.resolve_syn_path(path, false)
@@ -480,6 +527,54 @@ mod tests {
 
     fn p(s: &str) -> Res {
         Res::Path(s.to_string())
+    }
+
+    #[test]
+    fn locals_are_found_as_resolution_finds_them() {
+        let mut s = scopes_with("use tokio::task::*; use crate::util::*; use std::sync::Arc as x;");
+        s.add_item("item", "crate::item".to_string());
+        s.add_local("self", 0);
+        s.add_local("outer", 1);
+        s.push(ScopeKind::FnBody, None);
+        s.add_local("param", 2);
+        s.add_local("x", 3);
+        s.push(ScopeKind::Block, None);
+        s.add_item("param", "crate::f::param".to_string());
+        s.add_local("inner", 4);
+        s.add_local("spawn", 5);
+        s.push(ScopeKind::Block, None);
+        s.add_local("inner", 6);
+        let names = [
+            "inner",
+            "spawn",
+            "param",
+            "x",
+            "outer",
+            "self",
+            "item",
+            "helper",
+            "crate",
+            "super",
+            "Self",
+            "::inner",
+            "inner::a",
+            "self::inner",
+            "Some",
+            "missing",
+        ];
+        for name in names {
+            let path: syn::Path = syn::parse_str(name).unwrap();
+            let expected = match s.resolve_value(&path) {
+                Res::Local(id) => Some(id),
+                _ => None,
+            };
+            assert_eq!(s.local(&path), expected, "{name}");
+        }
+        let found = |name| s.local(&syn::parse_str(name).unwrap());
+        assert_eq!(
+            (found("inner"), found("x"), found("param")),
+            (Some(6), Some(3), None)
+        );
     }
 
     #[test]
