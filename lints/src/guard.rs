@@ -262,13 +262,20 @@ impl Scanner<'_> {
                     }
                     i = end;
                     let keyword = may_be_keyword(word);
-                    if keyword && (word == b"as" || word == b"else") {
-                        self.current.chain += 1;
+                    if keyword {
+                        let chains = word == b"as" || word == b"else";
+                        let recursing = recurses(word);
+                        if chains {
+                            self.current.chain += 1;
+                        }
+                        if recursing {
+                            self.current.prefix += 1;
+                        }
+                        // Only a count that grew can reach a new maximum or a limit.
+                        if chains || recursing {
+                            self.check(start..i)?;
+                        }
                     }
-                    if keyword && recurses(word) {
-                        self.current.prefix += 1;
-                    }
-                    self.check(start..i)?;
                     prev = if keyword && expects_operand(word) {
                         Prev::Operator
                     } else {
@@ -299,14 +306,25 @@ impl Scanner<'_> {
         let after_operand = *prev == Prev::Operand;
         let segment = &mut self.current;
         let mut next = Prev::Operator;
+        // Whether a count grew: only then can a new maximum or a limit be reached.
+        let mut grew = true;
         match token {
-            b"=>" => *segment = Segment::default(),
+            b"=>" => {
+                *segment = Segment::default();
+                grew = false;
+            }
             b"=" | b"+=" | b"-=" | b"*=" | b"/=" | b"%=" | b"^=" | b"&=" | b"|=" | b"<<="
             | b">>=" | b"->" | b"@" => segment.prefix += 1,
             b"<" => segment.angle += 1,
             b"<<" => segment.angle += 2,
-            b">" | b">=" => segment.angle = segment.angle.saturating_sub(1),
-            b">>" => segment.angle = segment.angle.saturating_sub(2),
+            b">" | b">=" => {
+                segment.angle = segment.angle.saturating_sub(1);
+                grew = false;
+            }
+            b">>" => {
+                segment.angle = segment.angle.saturating_sub(2);
+                grew = false;
+            }
             b"!" | b"-" | b"*" | b"&" | b"&&" | b"|" | b"||" | b".." | b"..=" | b"..." => {
                 if after_operand {
                     segment.chain += 1;
@@ -328,16 +346,20 @@ impl Scanner<'_> {
                     next = Prev::Operand;
                 }
             }
-            b"::" | b":" | b"#" | b"$" | b"~" => {}
+            b"::" | b":" | b"#" | b"$" | b"~" => grew = false,
             _ => {
                 if after_operand {
                     segment.chain += 1;
+                } else {
+                    grew = false;
                 }
             }
         }
         // `x.0`, `x.await`: what follows a dot is an operand position, not a prefix one.
         *prev = next;
-        self.check(i..end)?;
+        if grew {
+            self.check(i..end)?;
+        }
         Ok(end)
     }
 

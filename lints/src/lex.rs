@@ -15,7 +15,8 @@ pub fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
                 return i;
             }
         } else {
-            i += 1;
+            // Only a `/` or a `*` can open or close a comment.
+            i = memchr::memchr2(b'/', b'*', &bytes[i + 1..]).map_or(bytes.len(), |at| i + 1 + at);
         }
     }
     bytes.len()
@@ -24,10 +25,11 @@ pub fn block_comment_end(bytes: &[u8], mut i: usize) -> usize {
 /// Past a string whose body starts at `i` (after the opening quote).
 pub fn string_end(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
+        // Only a backslash or a quote matters in a string's body.
+        match memchr::memchr2(b'\\', b'"', &bytes[i..]) {
+            Some(at) if bytes[i + at] == b'"' => return i + at + 1,
+            Some(at) => i += at + 2,
+            None => break,
         }
     }
     bytes.len()
