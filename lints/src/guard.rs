@@ -185,7 +185,7 @@ impl Scanner<'_> {
             let start = i;
             match byte {
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
-                    i += 1;
+                    i = spaces_end(bytes, i + 1);
                     continue;
                 }
                 b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -422,6 +422,26 @@ fn punct_len(rest: &[u8]) -> usize {
         | (b'|', Some(b'|' | b'=')) => 2,
         _ => 1,
     }
+}
+
+/// Past the spaces from `i`, eight bytes at a time: indentation is most of a file's
+/// whitespace.
+fn spaces_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes
+        .get(i..i + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        let spaces =
+            (u64::from_le_bytes(chunk) ^ u64::from_le_bytes([b' '; 8])).trailing_zeros() / 8;
+        i += spaces as usize;
+        if spaces < 8 {
+            return i;
+        }
+    }
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
 }
 
 fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
