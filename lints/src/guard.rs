@@ -453,6 +453,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn space_runs_end_where_the_first_other_byte_is() {
+        for len in 0..20 {
+            for other in [None, Some(b'x'), Some(b'\n'), Some(0x80)] {
+                let mut text = vec![b' '; len];
+                text.extend(other);
+                text.extend_from_slice(b"  ");
+                for start in 0..=len {
+                    let naive = (start..text.len())
+                        .find(|&i| text[i] != b' ')
+                        .unwrap_or(text.len());
+                    assert_eq!(spaces_end(&text, start), naive, "{len} {other:?}");
+                }
+            }
+        }
+        assert_eq!(spaces_end(b"        ", 0), 8);
+    }
+
+    #[test]
     fn punctuation_is_split_as_the_lexer_splits_it() {
         // Rust's multi-byte operators, longest first: the lexer takes the longest that fits.
         const OPERATORS: [&[u8]; 24] = [
