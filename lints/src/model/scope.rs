@@ -49,7 +49,7 @@ pub struct Scopes {
     crate_root: String,
     /// Self types of the impls around the current point.
     self_types: Vec<Option<String>>,
-    /// Strings to write a path's segments into, reused by [`Scopes::resolve_syn_path`].
+    /// Strings to write a path's segments into, reused by [`Scopes::with_segments`].
     segments: Cell<Vec<String>>,
 }
 
@@ -213,15 +213,7 @@ impl Scopes {
         if path.leading_colon.is_some() || path.segments.len() != 1 {
             return None;
         }
-        let mut name = self.segments.take();
-        if name.is_empty() {
-            name.push(String::new());
-        }
-        name[0].clear();
-        write!(name[0], "{}", path.segments[0].ident).expect("writing to a String cannot fail");
-        let found = self.local_named(&name[0]);
-        self.segments.set(name);
-        found
+        self.with_segments(path, |segments| self.local_named(&segments[0]))
     }
 
     /// [`Scopes::resolve_from`] for one segment in value position, from the innermost scope,
@@ -258,9 +250,15 @@ impl Scopes {
         self.resolve_syn_path(path, false)
     }
 
-    /// The walk resolves most paths it meets, so their segments are written into strings kept
-    /// from one call to the next rather than allocated each time.
     fn resolve_syn_path(&self, path: &syn::Path, values: bool) -> Res {
+        self.with_segments(path, |segments| {
+            self.resolve(segments, path.leading_colon.is_some(), values)
+        })
+    }
+
+    /// Calls `f` with a path's segments as strings. The walk looks up most paths it meets, so
+    /// the strings are kept from one call to the next rather than allocated each time.
+    fn with_segments<T>(&self, path: &syn::Path, f: impl FnOnce(&[String]) -> T) -> T {
         let mut segments = self.segments.take();
         let count = path.segments.len();
         if segments.len() < count {
@@ -270,9 +268,9 @@ impl Scopes {
             text.clear();
             write!(text, "{}", segment.ident).expect("writing to a String cannot fail");
         }
-        let res = self.resolve(&segments[..count], path.leading_colon.is_some(), values);
+        let out = f(&segments[..count]);
         self.segments.set(segments);
-        res
+        out
     }
 
     pub fn resolve(&self, segments: &[String], leading_colon: bool, values: bool) -> Res {
