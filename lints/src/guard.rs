@@ -134,45 +134,28 @@ fn may_be_keyword(word: &[u8]) -> bool {
     (2..=6).contains(&word.len()) && word[0].is_ascii_lowercase()
 }
 
-/// Keywords after which an operand is expected, so `-`, `*`, `&`, `!`, `|` are prefix.
-fn expects_operand(word: &[u8]) -> bool {
-    matches!(
-        word,
-        b"return"
-            | b"break"
-            | b"yield"
-            | b"move"
-            | b"mut"
-            | b"const"
-            | b"raw"
-            | b"let"
-            | b"if"
-            | b"match"
-            | b"while"
-            | b"for"
-            | b"in"
-            | b"loop"
-            | b"unsafe"
-            | b"as"
-            | b"else"
-            | b"static"
-            | b"ref"
-            | b"box"
-            | b"dyn"
-            | b"impl"
-            | b"where"
-            | b"async"
-            | b"become"
-            | b"do"
-    )
+/// What a keyword does to the measures.
+#[derive(Clone, Copy)]
+struct Keyword {
+    /// `as` and `else` extend the expression before them.
+    chains: bool,
+    /// After `return`, `break`, `yield`, `move`, `box` and `become` the parser recurses for an
+    /// expression that may nest again.
+    recurses: bool,
 }
 
-/// Keywords after which the parser recurses for an expression that may nest again.
-fn recurses(word: &[u8]) -> bool {
-    matches!(
-        word,
-        b"return" | b"break" | b"yield" | b"move" | b"box" | b"become"
-    )
+/// The keywords after which an operand is expected, so that `-`, `*`, `&`, `!`, `|` are
+/// prefix operators. One match for all of them: the scan meets a short word every few bytes.
+fn keyword(word: &[u8]) -> Option<Keyword> {
+    let (chains, recurses) = match word {
+        b"as" | b"else" => (true, false),
+        b"return" | b"break" | b"yield" | b"move" | b"box" | b"become" => (false, true),
+        b"mut" | b"const" | b"raw" | b"let" | b"if" | b"match" | b"while" | b"for" | b"in"
+        | b"loop" | b"unsafe" | b"static" | b"ref" | b"dyn" | b"impl" | b"where" | b"async"
+        | b"do" => (false, false),
+        _ => return None,
+    };
+    Some(Keyword { chains, recurses })
 }
 
 impl Scanner<'_> {
@@ -261,26 +244,20 @@ impl Scanner<'_> {
                         continue;
                     }
                     i = end;
-                    let keyword = may_be_keyword(word);
-                    if keyword {
-                        let chains = word == b"as" || word == b"else";
-                        let recursing = recurses(word);
-                        if chains {
+                    prev = Prev::Operand;
+                    if let Some(keyword) = may_be_keyword(word).then(|| keyword(word)).flatten() {
+                        prev = Prev::Operator;
+                        if keyword.chains {
                             self.current.chain += 1;
                         }
-                        if recursing {
+                        if keyword.recurses {
                             self.current.prefix += 1;
                         }
                         // Only a count that grew can reach a new maximum or a limit.
-                        if chains || recursing {
+                        if keyword.chains || keyword.recurses {
                             self.check(start..i)?;
                         }
                     }
-                    prev = if keyword && expects_operand(word) {
-                        Prev::Operator
-                    } else {
-                        Prev::Operand
-                    };
                 }
                 _ => {
                     i = self.punct(i, &mut prev)?;
