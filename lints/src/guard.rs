@@ -158,6 +158,47 @@ fn keyword(word: &[u8]) -> Option<Keyword> {
     Some(Keyword { chains, recurses })
 }
 
+/// What a token starting with a byte is, as far as its first byte tells.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Space,
+    /// A comment, or a `/` or `/=` operator.
+    Slash,
+    Quote,
+    /// A char literal, a lifetime or a label.
+    Apostrophe,
+    Open,
+    Close,
+    /// `;` or `,`.
+    Separator,
+    /// An identifier, keyword or number.
+    Word,
+    /// Any other operator or punctuation.
+    Other,
+}
+
+/// The class of each byte, so the scan dispatches once per token.
+static CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = match b {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Class::Space,
+            b'/' => Class::Slash,
+            b'"' => Class::Quote,
+            b'\'' => Class::Apostrophe,
+            b'(' | b'[' | b'{' => Class::Open,
+            b')' | b']' | b'}' => Class::Close,
+            b';' | b',' => Class::Separator,
+            _ if lex::ident_byte(b) => Class::Word,
+            _ => Class::Other,
+        };
+        byte += 1;
+    }
+    table
+};
+
 impl Scanner<'_> {
     fn run(&mut self) -> Result<(), TooDeep> {
         let bytes = self.bytes;
@@ -165,37 +206,41 @@ impl Scanner<'_> {
         let mut i = 0;
         while i < bytes.len() {
             let byte = bytes[i];
+            let class = CLASSES[usize::from(byte)];
             let start = i;
-            match byte {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+            match class {
+                Class::Space => {
                     i = spaces_end(bytes, i + 1);
                     continue;
                 }
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = memchr(b'\n', bytes, i).unwrap_or(bytes.len());
-                    continue;
-                }
-                b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                    i = lex::block_comment_end(bytes, i);
-                    continue;
-                }
+                Class::Slash => match bytes.get(i + 1) {
+                    Some(b'/') => {
+                        i = memchr(b'\n', bytes, i).unwrap_or(bytes.len());
+                        continue;
+                    }
+                    Some(b'*') => {
+                        i = lex::block_comment_end(bytes, i);
+                        continue;
+                    }
+                    _ => {}
+                },
                 _ => {}
             }
             // A `}` followed by a word or an attribute ends an item or statement.
             if prev == Prev::Brace {
-                let word_follows = is_ident_byte(byte) && !self.word_at(i, b"as");
+                let word_follows = class == Class::Word && !self.word_at(i, b"as");
                 let else_follows = self.word_at(i, b"else");
                 if (word_follows && !else_follows) || byte == b'#' {
                     self.current = Segment::default();
                 }
                 prev = Prev::Operand;
             }
-            match byte {
-                b'"' => {
+            match class {
+                Class::Quote => {
                     i = lex::string_end(self.bytes, i + 1);
                     prev = Prev::Operand;
                 }
-                b'\'' => {
+                Class::Apostrophe => {
                     let (end, is_char) = lex::quote_end(self.bytes, i);
                     i = end;
                     prev = if is_char {
@@ -204,7 +249,7 @@ impl Scanner<'_> {
                         Prev::Operator
                     };
                 }
-                b'(' | b'[' | b'{' => {
+                Class::Open => {
                     if prev == Prev::Operand && byte != b'{' {
                         // A call or an index extends the expression before it.
                         self.current.chain += 1;
@@ -217,7 +262,7 @@ impl Scanner<'_> {
                     self.check(start..i)?;
                     prev = Prev::Operator;
                 }
-                b')' | b']' | b'}' => {
+                Class::Close => {
                     if let Some(outer) = self.stack.pop() {
                         self.outer_depth -= outer.depth() + 1;
                         self.outer_chain -= outer.chain;
@@ -230,12 +275,12 @@ impl Scanner<'_> {
                         Prev::Operand
                     };
                 }
-                b';' | b',' => {
+                Class::Separator => {
                     self.current = Segment::default();
                     i += 1;
                     prev = Prev::Operator;
                 }
-                _ if is_ident_byte(byte) => {
+                Class::Word => {
                     let end = ident_end(self.bytes, i);
                     let word = &bytes[i..end];
                     if let Some(after) = self.raw_string(i, end) {
@@ -259,7 +304,7 @@ impl Scanner<'_> {
                         }
                     }
                 }
-                _ => {
+                Class::Slash | Class::Other | Class::Space => {
                     i = self.punct(i, &mut prev)?;
                 }
             }
@@ -428,6 +473,14 @@ fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_classed_as_identifier_bytes() {
+        for byte in 0..=u8::MAX {
+            let word = CLASSES[usize::from(byte)] == Class::Word;
+            assert_eq!(word, is_ident_byte(byte), "{byte}");
+        }
+    }
 
     #[test]
     fn space_runs_end_where_the_first_other_byte_is() {

@@ -139,12 +139,16 @@ static IDENT_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        let b = byte as u8;
-        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        table[byte] = ident_byte(byte as u8);
         byte += 1;
     }
     table
 };
+
+/// [`is_ident_byte`] computed, for tables built at compile time.
+pub const fn ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
 
 /// Past the identifier bytes from `i`.
 pub fn ident_end(bytes: &[u8], mut i: usize) -> usize {
