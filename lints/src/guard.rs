@@ -147,6 +147,9 @@ struct Keyword {
 /// The keywords after which an operand is expected, so that `-`, `*`, `&`, `!`, `|` are
 /// prefix operators. One match for all of them: the scan meets a short word every few bytes.
 fn keyword(word: &[u8]) -> Option<Keyword> {
+    if !may_be_keyword(word) {
+        return None;
+    }
     let (chains, recurses) = match word {
         b"as" | b"else" => (true, false),
         b"return" | b"break" | b"yield" | b"move" | b"box" | b"become" => (false, true),
@@ -290,7 +293,7 @@ impl Scanner<'_> {
                     }
                     i = end;
                     prev = Prev::Operand;
-                    if let Some(keyword) = may_be_keyword(word).then(|| keyword(word)).flatten() {
+                    if let Some(keyword) = keyword(word) {
                         prev = Prev::Operator;
                         if keyword.chains {
                             self.current.chain += 1;

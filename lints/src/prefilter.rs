@@ -53,7 +53,7 @@ impl Triggers {
         let mut own: Vec<String> = krate
             .dependencies
             .iter()
-            .filter(|dep| watched_package(dep).is_some())
+            .filter(|dep| is_watched(dep))
             .map(|dep| dep.name.replace('-', "_"))
             .chain(krate.entry_attributes.iter().flat_map(|attr| {
                 attr.split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -78,10 +78,7 @@ impl Triggers {
     /// often synchronous.)
     pub fn expected(krate: &CrateInfo) -> bool {
         matches!(krate.kind, CrateKind::Lib | CrateKind::Bin)
-            && krate
-                .dependencies
-                .iter()
-                .any(|dep| watched_package(dep).is_some())
+            && krate.dependencies.iter().any(is_watched)
     }
 
     /// Whether one of the words stands in `text` as a word of its own (not inside a longer
@@ -91,13 +88,10 @@ impl Triggers {
     }
 }
 
-/// The watched crate a dependency is, if it is one.
-fn watched_package(dep: &Dependency) -> Option<&'static str> {
+/// Whether a dependency is one of the watched crates.
+fn is_watched(dep: &Dependency) -> bool {
     let package = dep.package.replace('-', "_");
-    WATCHED_CRATES
-        .iter()
-        .copied()
-        .find(|&watched| watched == package)
+    WATCHED_CRATES.contains(&package.as_str())
 }
 
 fn found(words: &Words, text: &str) -> bool {

@@ -1,6 +1,6 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
-use crate::model::{Prov, UseKind};
+use crate::model::{paths, Prov, UseKind};
 
 crate::declare_lint! {
     /// ## What it does
@@ -77,7 +77,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !spawned || driven || escapes || in_macro {
                 continue;
             }
-            let short = ty_name.rsplit("::").next().unwrap_or(ty_name);
+            let short = paths::last_segment(ty_name);
             let end = b.scope_end;
             let mut d = cx.diagnostic(
                 &LINT,
