@@ -1,6 +1,7 @@
 //! One walk over a file's syntax tree that builds its [`FileModel`]: contexts, fns, calls with
 //! resolved callees and receiver provenance, bindings with their uses, awaits and exits.
 
+use super::docs;
 use super::macros::{self, MacroBody};
 use super::scope::{ScopeKind, Scopes};
 use super::spans;
@@ -9,6 +10,7 @@ use super::*;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
 use foldhash::HashMap;
 use quote::ToTokens;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::rc::Rc;
 use syn::spanned::Spanned;
@@ -24,13 +26,13 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
         line_starts: line_starts(source),
         ..FileModel::default()
     };
-    let (base, text) = parsable_text(source);
+    let (base, _) = parsable_text(source);
     let mut diagnostics = Vec::new();
     let mut modules = Vec::new();
-    match syn::parse_str::<syn::File>(text) {
-        Ok(file) => {
+    match parse(source, base) {
+        Ok((file, source)) => {
             model.parsed = true;
-            let mut builder = Builder::new(krate, source, base, model);
+            let mut builder = Builder::new(krate, &source, base, model);
             builder.file(&file);
             modules = builder.modules;
             model = builder.m;
@@ -43,6 +45,19 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
         modules,
         diagnostics,
     }
+}
+
+/// Parses a file's text from `base`, with its doc comments made cheap ([`docs::bare`]), and
+/// returns the tree with the source it was parsed from. When that does not parse, the text as
+/// written is parsed instead, for syn's own error.
+pub(super) fn parse(source: &str, base: usize) -> syn::Result<(syn::File, Cow<'_, str>)> {
+    let rewritten = docs::bare(source);
+    if let Cow::Owned(rewritten) = rewritten {
+        if let Ok(file) = syn::parse_str::<syn::File>(&rewritten[base..]) {
+            return Ok((file, Cow::Owned(rewritten)));
+        }
+    }
+    syn::parse_str::<syn::File>(&source[base..]).map(|file| (file, Cow::Borrowed(source)))
 }
 
 /// The error for a file that does not parse, at the place syn stopped.

@@ -3,6 +3,7 @@
 //! crate into an index and a call graph and answers the questions rules ask ([`krate::CrateModel`]).
 
 pub mod build;
+pub mod docs;
 pub mod krate;
 pub mod macros;
 pub mod outline;

@@ -5,10 +5,12 @@
 //! modules are known: the errors are syn's own, and only one item's tree is held at a time.
 
 use super::build::{parsable_text, path_attribute, syntax_error, MAX_DEPTH};
+use super::docs;
 use super::macros;
 use super::spans::Offsets;
 use super::ModDecl;
 use crate::{Diagnostic, FileInput};
+use std::borrow::Cow;
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -29,6 +31,29 @@ pub struct Outline {
 pub fn outline(input: FileInput<'_>) -> Outline {
     let source = input.source;
     let (base, text) = parsable_text(source);
+    // As the full analysis parses it ([`super::build::parse`]): with doc comments made cheap,
+    // and as written for syn's own error.
+    let rewritten = docs::bare(source);
+    let parsed = match &rewritten {
+        Cow::Owned(rewritten) => {
+            mod_items(&rewritten[base..], base).or_else(|_| mod_items(text, base))
+        }
+        Cow::Borrowed(_) => mod_items(text, base),
+    };
+    match parsed {
+        Ok(modules) => Outline {
+            modules,
+            diagnostics: Vec::new(),
+        },
+        Err(err) => Outline {
+            modules: Vec::new(),
+            diagnostics: vec![syntax_error(source, base, &err)],
+        },
+    }
+}
+
+/// Parses `text` (the source from `base`) item by item, for its `mod` items.
+fn mod_items(text: &str, base: usize) -> syn::Result<Vec<ModDecl>> {
     let mut finder = ModFinder {
         text,
         offsets: None,
@@ -37,7 +62,7 @@ pub fn outline(input: FileInput<'_>) -> Outline {
         modules: Vec::new(),
         depth: 0,
     };
-    let parsed = (|input: ParseStream| {
+    (|input: ParseStream| {
         input.call(syn::Attribute::parse_inner)?;
         while !input.is_empty() {
             let item: syn::Item = input.parse()?;
@@ -45,17 +70,8 @@ pub fn outline(input: FileInput<'_>) -> Outline {
         }
         Ok(())
     })
-    .parse_str(text);
-    match parsed {
-        Ok(()) => Outline {
-            modules: finder.modules,
-            diagnostics: Vec::new(),
-        },
-        Err(err) => Outline {
-            modules: Vec::new(),
-            diagnostics: vec![syntax_error(source, base, &err)],
-        },
-    }
+    .parse_str(text)?;
+    Ok(finder.modules)
 }
 
 /// Collects `mod` items where the full walk does: in items and inline modules, in fn bodies

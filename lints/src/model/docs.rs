@@ -1,0 +1,202 @@
+//! Doc comments made cheap to parse. The lexer turns each `/// text` line into
+//! `#[doc = "text"]`, escaping the text into a string literal, and syn then parses the
+//! attribute; in documented code that is about a seventh of the parse, and the model never
+//! reads a doc string. So the model parses a copy of the text in which each run of line doc
+//! comments is one bare `#[doc]` attribute: the first line of the run becomes `#[doc]//…`
+//! and the others plain `// …` comments.
+//!
+//! The copy parses exactly when the text does: an attribute stands where the run's first
+//! comment stood, and several attributes in a row are valid wherever one is. Every byte keeps
+//! its offset and every line its chars before any code, so the positions of code are the
+//! same in both. A comment the lexer would reject (a bare carriage return) is left as it is.
+
+use crate::lex::CodeCursor;
+use std::borrow::Cow;
+
+/// `text` with its line doc comments rewritten, or `text` itself when it has none to rewrite.
+pub fn bare(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut cursor = CodeCursor::new(text);
+    // The kind of the run the previous line belongs to, if it is a rewritten doc line.
+    let mut run: Option<DocKind> = None;
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |n| line_start + n);
+        let indent = bytes[line_start..line_end]
+            .iter()
+            .position(|&b| b != b' ' && b != b'\t')
+            .map_or(line_end, |n| line_start + n);
+        let comment = &bytes[indent..line_end];
+        let kind = DocKind::of(comment).filter(|_| {
+            // Cheapest test first: the cursor walks the text up to here.
+            memchr::memchr(b'\r', comment).is_none_or(|cr| cr + 1 == comment.len())
+                && cursor.in_code(indent)
+        });
+        run = match kind {
+            Some(kind) if run == Some(kind) => {
+                // Continues the run: `// …`, a plain comment (a fourth `/` would have made
+                // the line no doc comment).
+                out.get_or_insert_with(|| bytes.to_vec())[indent + 2] = b' ';
+                run
+            }
+            Some(kind) => {
+                let content_len = comment.len() - usize::from(comment.ends_with(b"\r"));
+                let out = out.get_or_insert_with(|| bytes.to_vec());
+                kind.host(&mut out[indent..indent + content_len])
+                    .then_some(kind)
+            }
+            None => None,
+        };
+        line_start = line_end + 1;
+    }
+    match out {
+        // Only whole chars were replaced, by ASCII.
+        Some(out) => Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string())),
+        None => Cow::Borrowed(text),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DocKind {
+    /// `///`
+    Outer,
+    /// `//!`
+    Inner,
+}
+
+impl DocKind {
+    /// The kind of doc comment a line's text (from its first non-blank byte) starts with.
+    fn of(line: &[u8]) -> Option<DocKind> {
+        match line {
+            [b'/', b'/', b'/', b'/', ..] => None,
+            [b'/', b'/', b'/', ..] => Some(DocKind::Outer),
+            [b'/', b'/', b'!', ..] => Some(DocKind::Inner),
+            _ => None,
+        }
+    }
+
+    fn attribute(self) -> &'static [u8] {
+        match self {
+            DocKind::Outer => b"#[doc]",
+            DocKind::Inner => b"#![doc]",
+        }
+    }
+
+    /// Rewrites a doc comment (without its line break) as the attribute, followed by a plain
+    /// comment or blanks; false, and nothing changed, when it is too short to hold it.
+    fn host(self, comment: &mut [u8]) -> bool {
+        let attribute = self.attribute();
+        if comment.len() < attribute.len() {
+            return false;
+        }
+        comment[..attribute.len()].copy_from_slice(attribute);
+        let mut rest = attribute.len();
+        if comment.len() >= rest + 2 {
+            comment[rest..rest + 2].copy_from_slice(b"//");
+            rest += 2;
+            // No char cut in two, and no `///` or `//!` made anew.
+            while rest < comment.len() && is_continuation(comment[rest]) {
+                comment[rest] = b' ';
+                rest += 1;
+            }
+            if matches!(comment.get(rest), Some(b'/' | b'!')) {
+                comment[rest] = b' ';
+            }
+        } else {
+            comment[rest..].fill(b' ');
+        }
+        true
+    }
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare;
+
+    #[test]
+    fn runs_of_doc_lines_become_one_bare_attribute() {
+        let text = "//! Crate docs.\n//! More.\n\n/// One.\n///\n/// Two.\nfn f() {}\n";
+        assert_eq!(
+            bare(text),
+            "#![doc]// docs.\n//  More.\n\n#[doc]//\n// \n//  Two.\nfn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn offsets_and_line_breaks_are_kept() {
+        for text in [
+            "/// ünïcödé ✓\r\nstruct S;\r\n",
+            "    /// 🦀🦀\n    fn f() {}\n",
+            "///12345\n///1234\n///é\nfn f() {}",
+        ] {
+            let rewritten = bare(text);
+            assert_eq!(rewritten.len(), text.len(), "{text:?}");
+            let breaks = |t: &str| -> Vec<usize> {
+                t.match_indices(['\n', '\r']).map(|(at, _)| at).collect()
+            };
+            assert_eq!(breaks(&rewritten), breaks(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_rewritten_comment_never_starts_a_doc_comment_anew() {
+        assert_eq!(bare("/// ab///c\nfn f() {}"), "#[doc]// c\nfn f() {}");
+        assert_eq!(bare("/// abcd!e\nfn f() {}"), "#[doc]// e\nfn f() {}");
+        assert_eq!(bare("/// abcé\nfn f() {}"), "#[doc]// \nfn f() {}");
+        assert_eq!(bare("/// abcdé\nfn f() {}"), "#[doc]//é\nfn f() {}");
+    }
+
+    #[test]
+    fn what_is_no_line_doc_comment_is_left_alone() {
+        for text in [
+            "//// not docs\nfn f() {}",
+            "// plain\nfn f() {}",
+            "/** block docs */\nfn f() {}",
+            "const S: &str = \"\n/// in a string\n\";",
+            "/*\n/// in a comment\n*/ fn f() {}",
+            "let s = r#\"\n//! raw\n\"#;",
+            "/// bare\r carriage return\nfn f() {}",
+            "///ab\nfn f() {}",
+        ] {
+            assert_eq!(bare(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_short_first_line_stays_a_doc_comment_and_the_next_hosts_the_run() {
+        assert_eq!(
+            bare("///\n/// Text.\n/// More.\nfn f() {}"),
+            "///\n#[doc]//.\n//  More.\nfn f() {}"
+        );
+    }
+
+    #[test]
+    fn the_rewritten_text_parses_exactly_when_the_text_does() {
+        for text in [
+            "/// Docs.\nfn f() {}",
+            "fn f() {\n    let x = 1;\n    /// Nothing documented.\n}",
+            "/// Dangling at the end.",
+            "struct S {\n    /// A field.\n    a: u8,\n}",
+            "fn f() {}\n//! Inner docs after an item.",
+            "mod m {\n    //! Inner docs of a module.\n    fn f() {}\n}",
+            "enum E {\n    /// A.\n    A,\n    /// B.\n    B,\n}",
+            "fn f() {\n    match 1 {\n        /// An arm.\n        _ => {}\n    }\n}",
+            "fn f(\n    /// A param.\n    x: u8,\n) {}",
+            "impl S {\n    /// Docs.\n}",
+        ] {
+            let rewritten = bare(text);
+            assert_ne!(rewritten, text, "{text:?}");
+            assert_eq!(
+                syn::parse_file(&rewritten).is_ok(),
+                syn::parse_file(text).is_ok(),
+                "{text:?}"
+            );
+        }
+    }
+}
