@@ -50,24 +50,31 @@ pub enum Measure {
     Chain,
 }
 
+/// What the scan passes on the way that the parse can use, so that it need not lex for it.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// Where each line comment that starts with `///` (not `////`) or `//!` starts, in order.
+    pub line_doc_comments: Vec<usize>,
+}
+
 /// `Err` at the first token where the text nests beyond [`MAX_DEPTH`] or [`MAX_CHAIN`].
-pub fn check(source: &str) -> Result<(), TooDeep> {
+pub fn check(source: &str) -> Result<Lexed, TooDeep> {
     match scan(source, MAX_DEPTH, MAX_CHAIN) {
         Stop::Exceeded(too_deep) => Err(too_deep),
-        Stop::End(_) => Ok(()),
+        Stop::End(_, lexed) => Ok(lexed),
     }
 }
 
 /// The deepest nesting of the whole text, with no limit.
 pub fn measure(source: &str) -> Nesting {
     match scan(source, usize::MAX, usize::MAX) {
-        Stop::End(nesting) => nesting,
+        Stop::End(nesting, _) => nesting,
         Stop::Exceeded(_) => unreachable!("no limit can be exceeded"),
     }
 }
 
 enum Stop {
-    End(Nesting),
+    End(Nesting, Lexed),
     Exceeded(TooDeep),
 }
 
@@ -109,6 +116,7 @@ struct Scanner<'a> {
     nesting: Nesting,
     max_depth: usize,
     max_chain: usize,
+    lexed: Lexed,
 }
 
 fn scan(source: &str, max_depth: usize, max_chain: usize) -> Stop {
@@ -121,9 +129,10 @@ fn scan(source: &str, max_depth: usize, max_chain: usize) -> Stop {
         nesting: Nesting::default(),
         max_depth,
         max_chain,
+        lexed: Lexed::default(),
     };
     match scanner.run() {
-        Ok(()) => Stop::End(scanner.nesting),
+        Ok(()) => Stop::End(scanner.nesting, scanner.lexed),
         Err(too_deep) => Stop::Exceeded(too_deep),
     }
 }
@@ -218,6 +227,14 @@ impl Scanner<'_> {
                 }
                 Class::Slash => match bytes.get(i + 1) {
                     Some(b'/') => {
+                        let doc = match bytes.get(i + 2) {
+                            Some(b'!') => true,
+                            Some(b'/') => bytes.get(i + 3) != Some(&b'/'),
+                            _ => false,
+                        };
+                        if doc {
+                            self.lexed.line_doc_comments.push(i);
+                        }
                         i = memchr(b'\n', bytes, i).unwrap_or(bytes.len());
                         continue;
                     }

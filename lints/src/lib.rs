@@ -51,10 +51,10 @@ pub struct FileAnalysis {
 ///
 /// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
 pub fn analyze_file(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
-    if let Err(too_deep) = guard::check(input.source) {
-        return refused(input, too_deep);
+    match guard::check(input.source) {
+        Ok(lexed) => model::build::analyze(krate, input, &lexed),
+        Err(too_deep) => refused(input, too_deep),
     }
-    model::build::analyze(krate, input)
 }
 
 /// Whether a file parses and its `mod` items, for a file of a crate without runtime code
@@ -62,13 +62,13 @@ pub fn analyze_file(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
 ///
 /// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
 pub fn outline_file(input: FileInput<'_>) -> Outline {
-    if let Err(too_deep) = guard::check(input.source) {
-        return Outline {
+    match guard::check(input.source) {
+        Ok(lexed) => model::outline::outline(input, &lexed),
+        Err(too_deep) => Outline {
             modules: Vec::new(),
             diagnostics: vec![too_deep_error(too_deep)],
-        };
+        },
     }
-    model::outline::outline(input)
 }
 
 /// The analysis of a file the guard refused: an empty model and one error at the place.

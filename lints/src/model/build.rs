@@ -7,6 +7,7 @@ use super::scope::{ScopeKind, Scopes};
 use super::spans;
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
+use crate::guard::Lexed;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
 use foldhash::HashMap;
 use quote::ToTokens;
@@ -18,7 +19,8 @@ use syn::spanned::Spanned;
 /// Recursion limit of the walk; deeper code is not modelled (the parser has its own limits).
 pub(super) const MAX_DEPTH: usize = 600;
 
-pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
+/// Builds a file's model; `lexed` is what the nesting guard found in its text.
+pub fn analyze(krate: &CrateInfo, input: FileInput<'_>, lexed: &Lexed) -> FileAnalysis {
     let source = input.source;
     let mut model = FileModel {
         path: input.path.to_string(),
@@ -29,7 +31,7 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
     let (base, _) = parsable_text(source);
     let mut diagnostics = Vec::new();
     let mut modules = Vec::new();
-    match parse(source, base) {
+    match parse(source, base, lexed) {
         Ok((file, source)) => {
             model.parsed = true;
             let mut builder = Builder::new(krate, &source, base, model);
@@ -50,8 +52,12 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>) -> FileAnalysis {
 /// Parses a file's text from `base`, with its doc comments made cheap ([`docs::bare`]), and
 /// returns the tree with the source it was parsed from. When that does not parse, the text as
 /// written is parsed instead, for syn's own error.
-pub(super) fn parse(source: &str, base: usize) -> syn::Result<(syn::File, Cow<'_, str>)> {
-    let rewritten = docs::bare(source);
+pub(super) fn parse<'a>(
+    source: &'a str,
+    base: usize,
+    lexed: &Lexed,
+) -> syn::Result<(syn::File, Cow<'a, str>)> {
+    let rewritten = docs::bare(source, &lexed.line_doc_comments);
     if let Cow::Owned(rewritten) = rewritten {
         if let Ok(file) = syn::parse_str::<syn::File>(&rewritten[base..]) {
             return Ok((file, Cow::Owned(rewritten)));

@@ -10,46 +10,47 @@
 //! its offset and every line its chars before any code, so the positions of code are the
 //! same in both. A comment the lexer would reject (a bare carriage return) is left as it is.
 
-use crate::lex::CodeCursor;
 use std::borrow::Cow;
 
 /// `text` with its line doc comments rewritten, or `text` itself when it has none to rewrite.
-pub fn bare(text: &str) -> Cow<'_, str> {
+/// `line_doc_comments` are where the line comments in code that start like doc comments start,
+/// in order (as the nesting guard finds them: [`crate::guard::Lexed`]); those that begin
+/// their line are rewritten.
+pub fn bare<'a>(text: &'a str, line_doc_comments: &[usize]) -> Cow<'a, str> {
     let bytes = text.as_bytes();
     let mut out: Option<Vec<u8>> = None;
-    let mut cursor = CodeCursor::new(text);
-    // The kind of the run the previous line belongs to, if it is a rewritten doc line.
+    // The kind of the run that the line ending at `run_end` belongs to.
     let mut run: Option<DocKind> = None;
-    let mut line_start = 0;
-    while line_start < bytes.len() {
-        let line_end =
-            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |n| line_start + n);
-        let indent = bytes[line_start..line_end]
-            .iter()
-            .position(|&b| b != b' ' && b != b'\t')
-            .map_or(line_end, |n| line_start + n);
-        let comment = &bytes[indent..line_end];
+    let mut run_end = 0;
+    for &start in line_doc_comments {
+        let Some(comment) = bytes.get(start..) else {
+            break;
+        };
+        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |n| n + 1);
+        let line_end = memchr::memchr(b'\n', comment).map_or(bytes.len(), |n| start + n);
+        let comment = &bytes[start..line_end];
         let kind = DocKind::of(comment).filter(|_| {
-            // Cheapest test first: the cursor walks the text up to here.
-            memchr::memchr(b'\r', comment).is_none_or(|cr| cr + 1 == comment.len())
-                && cursor.in_code(indent)
+            bytes[line_start..start]
+                .iter()
+                .all(|&b| b == b' ' || b == b'\t')
+                && memchr::memchr(b'\r', comment).is_none_or(|cr| cr + 1 == comment.len())
         });
+        let continues = run.is_some() && run == kind && run_end + 1 == line_start;
         run = match kind {
-            Some(kind) if run == Some(kind) => {
-                // Continues the run: `// …`, a plain comment (a fourth `/` would have made
-                // the line no doc comment).
-                out.get_or_insert_with(|| bytes.to_vec())[indent + 2] = b' ';
-                run
+            // `// …`, a plain comment (a fourth `/` would have made the line no doc comment).
+            Some(_) if continues => {
+                out.get_or_insert_with(|| bytes.to_vec())[start + 2] = b' ';
+                kind
             }
             Some(kind) => {
                 let content_len = comment.len() - usize::from(comment.ends_with(b"\r"));
                 let out = out.get_or_insert_with(|| bytes.to_vec());
-                kind.host(&mut out[indent..indent + content_len])
+                kind.host(&mut out[start..start + content_len])
                     .then_some(kind)
             }
             None => None,
         };
-        line_start = line_end + 1;
+        run_end = line_end;
     }
     match out {
         // Only whole chars were replaced, by ASCII.
@@ -117,7 +118,13 @@ fn is_continuation(byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::bare;
+    use std::borrow::Cow;
+
+    /// [`super::bare`] with the positions the nesting guard finds.
+    fn bare(text: &str) -> Cow<'_, str> {
+        let lexed = crate::guard::check(text).expect("shallow text");
+        super::bare(text, &lexed.line_doc_comments)
+    }
 
     #[test]
     fn runs_of_doc_lines_become_one_bare_attribute() {
@@ -198,5 +205,48 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// The guard's positions are the doc-like line comments that the lexer of the prefilter
+    /// sees in code, on this crate's sources and the fixtures.
+    #[test]
+    fn the_guard_finds_the_doc_comments_in_code() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = 0;
+        for dir in [root.join("src"), root.join("../ui-tests")] {
+            for entry in walk(&dir) {
+                let text = std::fs::read_to_string(&entry).unwrap();
+                let Ok(lexed) = crate::guard::check(&text) else {
+                    continue;
+                };
+                let mut cursor = crate::lex::CodeCursor::new(&text);
+                let expected: Vec<usize> = text
+                    .match_indices("//")
+                    .map(|(at, _)| at)
+                    .filter(|&at| {
+                        let rest = &text.as_bytes()[at..];
+                        let doc = rest.starts_with(b"//!")
+                            || rest.starts_with(b"///") && !rest.starts_with(b"////");
+                        cursor.in_code(at) && doc
+                    })
+                    .collect();
+                assert_eq!(lexed.line_doc_comments, expected, "{}", entry.display());
+                texts += 1;
+            }
+        }
+        assert!(texts > 50, "only {texts} files");
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+        files
     }
 }

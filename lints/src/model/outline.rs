@@ -9,6 +9,7 @@ use super::docs;
 use super::macros;
 use super::spans::Offsets;
 use super::ModDecl;
+use crate::guard::Lexed;
 use crate::{Diagnostic, FileInput};
 use std::borrow::Cow;
 use syn::parse::{ParseStream, Parser};
@@ -28,12 +29,12 @@ pub struct Outline {
 /// analysis, it expects the nesting guard to have accepted the text.
 ///
 /// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
-pub fn outline(input: FileInput<'_>) -> Outline {
+pub fn outline(input: FileInput<'_>, lexed: &Lexed) -> Outline {
     let source = input.source;
     let (base, text) = parsable_text(source);
     // As the full analysis parses it ([`super::build::parse`]): with doc comments made cheap,
     // and as written for syn's own error.
-    let rewritten = docs::bare(source);
+    let rewritten = docs::bare(source, &lexed.line_doc_comments);
     let parsed = match &rewritten {
         Cow::Owned(rewritten) => {
             mod_items(&rewritten[base..], base).or_else(|_| mod_items(text, base))
