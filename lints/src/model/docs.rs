@@ -12,11 +12,20 @@
 
 use std::borrow::Cow;
 
-/// `text` with its line doc comments rewritten, or `text` itself when it has none to rewrite.
+/// Texts longer than this are parsed as written. The largest trees set a run's peak memory,
+/// and a copy of their text would add to it, for a gain that is no larger a share of their
+/// parse than of any other file's.
+const MAX_REWRITTEN: usize = 1 << 20;
+
+/// `text` with its line doc comments rewritten, or `text` itself when it has none to rewrite
+/// or is longer than [`MAX_REWRITTEN`].
 /// `line_doc_comments` are where the line comments in code that start like doc comments start,
 /// in order (as the nesting guard finds them: [`crate::guard::Lexed`]); those that begin
 /// their line are rewritten.
 pub fn bare<'a>(text: &'a str, line_doc_comments: &[usize]) -> Cow<'a, str> {
+    if text.len() > MAX_REWRITTEN {
+        return Cow::Borrowed(text);
+    }
     let bytes = text.as_bytes();
     let mut out: Option<Vec<u8>> = None;
     // The kind of the run that the line ending at `run_end` belongs to.
@@ -173,6 +182,14 @@ mod tests {
         ] {
             assert_eq!(bare(text), text, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_text_past_the_limit_is_parsed_as_written() {
+        let mut text = "/// Docs.\nfn f() {}\n".repeat(2);
+        assert_ne!(bare(&text), text);
+        text.push_str(&" ".repeat(super::MAX_REWRITTEN));
+        assert_eq!(bare(&text), text);
     }
 
     #[test]
