@@ -11,7 +11,6 @@ use crate::guard::Lexed;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
 use foldhash::HashMap;
 use quote::ToTokens;
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::rc::Rc;
 use syn::spanned::Spanned;
@@ -31,7 +30,10 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>, lexed: &Lexed) -> FileAn
     let (base, _) = parsable_text(source);
     let mut diagnostics = Vec::new();
     let mut modules = Vec::new();
-    match parse(source, base, lexed) {
+    let parsed = docs::parse(source, base, &lexed.line_doc_comments, |text| {
+        syn::parse_str::<syn::File>(text)
+    });
+    match parsed {
         Ok((file, source)) => {
             model.parsed = true;
             let mut builder = Builder::new(krate, &source, base, model);
@@ -47,23 +49,6 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>, lexed: &Lexed) -> FileAn
         modules,
         diagnostics,
     }
-}
-
-/// Parses a file's text from `base`, with its doc comments made cheap ([`docs::bare`]), and
-/// returns the tree with the source it was parsed from. When that does not parse, the text as
-/// written is parsed instead, for syn's own error.
-pub(super) fn parse<'a>(
-    source: &'a str,
-    base: usize,
-    lexed: &Lexed,
-) -> syn::Result<(syn::File, Cow<'a, str>)> {
-    let rewritten = docs::bare(source, &lexed.line_doc_comments);
-    if let Cow::Owned(rewritten) = rewritten {
-        if let Ok(file) = syn::parse_str::<syn::File>(&rewritten[base..]) {
-            return Ok((file, Cow::Owned(rewritten)));
-        }
-    }
-    syn::parse_str::<syn::File>(&source[base..]).map(|file| (file, Cow::Borrowed(source)))
 }
 
 /// The error for a file that does not parse, at the place syn stopped.

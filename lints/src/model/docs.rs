@@ -7,10 +7,27 @@
 //!
 //! The copy parses exactly when the text does: an attribute stands where the run's first
 //! comment stood, and several attributes in a row are valid wherever one is. Every byte keeps
-//! its offset and every line its chars before any code, so the positions of code are the
-//! same in both. A comment the lexer would reject (a bare carriage return) is left as it is.
+//! its offset and every line break its place, so code keeps its lines, columns and offsets.
+//! A comment the lexer would reject (a bare carriage return) is left as it is.
 
 use std::borrow::Cow;
+
+/// Parses `source` from `base` (past a BOM or shebang line) with `parser`: the copy with bare
+/// doc comments, and when that does not parse, the text as written, for syn's own error.
+/// Returns what was parsed with the source it was parsed from.
+pub fn parse<'a, T>(
+    source: &'a str,
+    base: usize,
+    line_doc_comments: &[usize],
+    parser: impl Fn(&str) -> syn::Result<T>,
+) -> syn::Result<(T, Cow<'a, str>)> {
+    if let Cow::Owned(rewritten) = bare(source, line_doc_comments) {
+        if let Ok(parsed) = parser(&rewritten[base..]) {
+            return Ok((parsed, Cow::Owned(rewritten)));
+        }
+    }
+    parser(&source[base..]).map(|parsed| (parsed, Cow::Borrowed(source)))
+}
 
 /// Texts longer than this are parsed as written. The largest trees set a run's peak memory,
 /// and a copy of their text would add to it, for a gain that is no larger a share of their
@@ -51,11 +68,12 @@ pub fn bare<'a>(text: &'a str, line_doc_comments: &[usize]) -> Cow<'a, str> {
                 out.get_or_insert_with(|| bytes.to_vec())[start + 2] = b' ';
                 kind
             }
+            // Too short to hold the attribute: left a doc comment of its own.
+            Some(kind) if content_len(comment) < kind.attribute().len() => None,
             Some(kind) => {
-                let content_len = comment.len() - usize::from(comment.ends_with(b"\r"));
                 let out = out.get_or_insert_with(|| bytes.to_vec());
-                kind.host(&mut out[start..start + content_len])
-                    .then_some(kind)
+                kind.host(&mut out[start..start + content_len(comment)]);
+                Some(kind)
             }
             None => None,
         };
@@ -94,13 +112,10 @@ impl DocKind {
         }
     }
 
-    /// Rewrites a doc comment (without its line break) as the attribute, followed by a plain
-    /// comment or blanks; false, and nothing changed, when it is too short to hold it.
-    fn host(self, comment: &mut [u8]) -> bool {
+    /// Rewrites a doc comment (without its line break, and at least as long as the attribute)
+    /// as the attribute, followed by a plain comment or blanks.
+    fn host(self, comment: &mut [u8]) {
         let attribute = self.attribute();
-        if comment.len() < attribute.len() {
-            return false;
-        }
         comment[..attribute.len()].copy_from_slice(attribute);
         let mut rest = attribute.len();
         if comment.len() >= rest + 2 {
@@ -117,8 +132,12 @@ impl DocKind {
         } else {
             comment[rest..].fill(b' ');
         }
-        true
     }
+}
+
+/// A line comment's length without a carriage return before its line break.
+fn content_len(comment: &[u8]) -> usize {
+    comment.len() - usize::from(comment.ends_with(b"\r"))
 }
 
 fn is_continuation(byte: u8) -> bool {

@@ -11,7 +11,6 @@ use super::spans::Offsets;
 use super::ModDecl;
 use crate::guard::Lexed;
 use crate::{Diagnostic, FileInput};
-use std::borrow::Cow;
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -31,18 +30,13 @@ pub struct Outline {
 /// Call `proc_macro2::extra::invalidate_current_thread_spans()` on the same thread afterwards.
 pub fn outline(input: FileInput<'_>, lexed: &Lexed) -> Outline {
     let source = input.source;
-    let (base, text) = parsable_text(source);
-    // As the full analysis parses it ([`super::build::parse`]): with doc comments made cheap,
-    // and as written for syn's own error.
-    let rewritten = docs::bare(source, &lexed.line_doc_comments);
-    let parsed = match &rewritten {
-        Cow::Owned(rewritten) => {
-            mod_items(&rewritten[base..], base).or_else(|_| mod_items(text, base))
-        }
-        Cow::Borrowed(_) => mod_items(text, base),
-    };
+    let (base, _) = parsable_text(source);
+    // As the full analysis parses it.
+    let parsed = docs::parse(source, base, &lexed.line_doc_comments, |text| {
+        mod_items(text, base)
+    });
     match parsed {
-        Ok(modules) => Outline {
+        Ok((modules, _)) => Outline {
             modules,
             diagnostics: Vec::new(),
         },
