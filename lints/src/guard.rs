@@ -227,12 +227,7 @@ impl Scanner<'_> {
                 }
                 Class::Slash => match bytes.get(i + 1) {
                     Some(b'/') => {
-                        let doc = match bytes.get(i + 2) {
-                            Some(b'!') => true,
-                            Some(b'/') => bytes.get(i + 3) != Some(&b'/'),
-                            _ => false,
-                        };
-                        if doc {
+                        if lex::line_doc(&bytes[i..]).is_some() {
                             self.lexed.line_doc_comments.push(i);
                         }
                         i = memchr(b'\n', bytes, i).unwrap_or(bytes.len());

@@ -150,6 +150,25 @@ pub const fn ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
+/// A doc comment that a line comment makes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LineDoc {
+    /// `///`, but not `////`.
+    Outer,
+    /// `//!`
+    Inner,
+}
+
+/// The doc comment a line comment starting at `comment[0]` is, if it is one.
+pub fn line_doc(comment: &[u8]) -> Option<LineDoc> {
+    match comment {
+        [b'/', b'/', b'/', b'/', ..] => None,
+        [b'/', b'/', b'/', ..] => Some(LineDoc::Outer),
+        [b'/', b'/', b'!', ..] => Some(LineDoc::Inner),
+        _ => None,
+    }
+}
+
 /// Past the identifier bytes from `i`.
 pub fn ident_end(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && is_ident_byte(bytes[i]) {

@@ -10,6 +10,7 @@
 //! its offset and every line break its place, so code keeps its lines, columns and offsets.
 //! A comment the lexer would reject (a bare carriage return) is left as it is.
 
+use crate::lex::{line_doc, LineDoc};
 use std::borrow::Cow;
 
 /// Parses `source` from `base` (past a BOM or shebang line) with `parser`: the copy with bare
@@ -46,7 +47,7 @@ pub fn bare<'a>(text: &'a str, line_doc_comments: &[usize]) -> Cow<'a, str> {
     let bytes = text.as_bytes();
     let mut out: Option<Vec<u8>> = None;
     // The kind of the run that the line ending at `run_end` belongs to.
-    let mut run: Option<DocKind> = None;
+    let mut run: Option<LineDoc> = None;
     let mut run_end = 0;
     for &start in line_doc_comments {
         let Some(comment) = bytes.get(start..) else {
@@ -55,7 +56,7 @@ pub fn bare<'a>(text: &'a str, line_doc_comments: &[usize]) -> Cow<'a, str> {
         let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |n| n + 1);
         let line_end = memchr::memchr(b'\n', comment).map_or(bytes.len(), |n| start + n);
         let comment = &bytes[start..line_end];
-        let kind = DocKind::of(comment).filter(|_| {
+        let kind = line_doc(comment).filter(|_| {
             bytes[line_start..start]
                 .iter()
                 .all(|&b| b == b' ' || b == b'\t')
@@ -86,29 +87,11 @@ pub fn bare<'a>(text: &'a str, line_doc_comments: &[usize]) -> Cow<'a, str> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum DocKind {
-    /// `///`
-    Outer,
-    /// `//!`
-    Inner,
-}
-
-impl DocKind {
-    /// The kind of doc comment a line's text (from its first non-blank byte) starts with.
-    fn of(line: &[u8]) -> Option<DocKind> {
-        match line {
-            [b'/', b'/', b'/', b'/', ..] => None,
-            [b'/', b'/', b'/', ..] => Some(DocKind::Outer),
-            [b'/', b'/', b'!', ..] => Some(DocKind::Inner),
-            _ => None,
-        }
-    }
-
+impl LineDoc {
     fn attribute(self) -> &'static [u8] {
         match self {
-            DocKind::Outer => b"#[doc]",
-            DocKind::Inner => b"#![doc]",
+            LineDoc::Outer => b"#[doc]",
+            LineDoc::Inner => b"#![doc]",
         }
     }
 
@@ -260,9 +243,7 @@ mod tests {
                     .match_indices("//")
                     .map(|(at, _)| at)
                     .filter(|&at| {
-                        let rest = &text.as_bytes()[at..];
-                        let doc = rest.starts_with(b"//!")
-                            || rest.starts_with(b"///") && !rest.starts_with(b"////");
+                        let doc = crate::lex::line_doc(&text.as_bytes()[at..]).is_some();
                         cursor.in_code(at) && doc
                     })
                     .collect();
