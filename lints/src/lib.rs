@@ -76,9 +76,7 @@ fn refused(input: FileInput<'_>, too_deep: guard::TooDeep) -> FileAnalysis {
     let model = FileModel {
         path: input.path.to_string(),
         module_path: input.module_path.to_vec(),
-        line_starts: std::iter::once(0)
-            .chain(input.source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
+        line_starts: model::spans::line_starts(input.source),
         ..FileModel::default()
     };
     FileAnalysis {

@@ -11,6 +11,7 @@ use crate::guard::Lexed;
 use crate::{Diagnostic, FileAnalysis, FileInput, Label, Level, SYNTAX_ERROR};
 use foldhash::HashMap;
 use quote::ToTokens;
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 use syn::spanned::Spanned;
@@ -24,7 +25,6 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>, lexed: &Lexed) -> FileAn
     let mut model = FileModel {
         path: input.path.to_string(),
         module_path: input.module_path.to_vec(),
-        line_starts: line_starts(source),
         ..FileModel::default()
     };
     let (base, _) = parsable_text(source);
@@ -42,7 +42,10 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>, lexed: &Lexed) -> FileAn
             model = builder.m;
             model.shrink_to_fit();
         }
-        Err(err) => diagnostics.push(syntax_error(source, base, &err)),
+        Err(err) => {
+            model.line_starts = spans::line_starts(source);
+            diagnostics.push(syntax_error(source, base, &err));
+        }
     }
     FileAnalysis {
         model,
@@ -92,12 +95,6 @@ fn first_type_arg(path: &syn::Path) -> Option<&syn::Type> {
     }
 }
 
-fn line_starts(source: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
 /// The loops around the current point, in the current context.
 #[derive(Clone, Copy, Debug, Default)]
 struct Loops {
@@ -145,10 +142,14 @@ struct Builder<'a> {
     /// the tokens again. (Macros in re-parsed bodies have the same places; a place always
     /// holds the same tokens, so the items are the same.)
     macro_items: HashMap<(usize, usize), Rc<Vec<syn::Item>>>,
+    /// The range of the expression being walked, when its caller already has it (a call's
+    /// receiver or argument): the first [`Builder::erange`] of the walk takes it. Set only
+    /// while that expression is walked, so the address is never another's.
+    known_range: Cell<Option<(*const syn::Expr, Range<usize>)>>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(krate: &'a CrateInfo, source: &'a str, base: usize, m: FileModel) -> Self {
+    fn new(krate: &'a CrateInfo, source: &'a str, base: usize, mut m: FileModel) -> Self {
         let mut deps: HashMap<String, String> = krate
             .dependencies
             .iter()
@@ -167,11 +168,17 @@ impl<'a> Builder<'a> {
         let module = module_path_string(&m.module_path);
         let in_test = matches!(krate.kind, CrateKind::Test | CrateKind::Bench)
             || m.module_path.iter().any(|s| s == "tests" || s == "test");
+        let offsets = spans::Offsets::new(&source[base..]);
+        // The parsed text is the source itself unless a byte order mark or shebang precedes it.
+        m.line_starts = match base {
+            0 => offsets.line_starts().to_vec(),
+            _ => spans::line_starts(source),
+        };
         Builder {
             krate,
             source,
             base,
-            offsets: spans::Offsets::new(&source[base..]),
+            offsets,
             m,
             modules: Vec::new(),
             scopes: Scopes::new(deps, crate_root),
@@ -186,6 +193,7 @@ impl<'a> Builder<'a> {
             in_item_macro: false,
             in_test,
             macro_items: HashMap::default(),
+            known_range: Cell::new(None),
         }
     }
 
@@ -227,7 +235,17 @@ impl<'a> Builder<'a> {
 
     /// The range of an expression, from its spines (see [`spans`]).
     fn erange(&self, e: &syn::Expr) -> Range<usize> {
-        self.span_range(spans::start(e), spans::end(e))
+        match self.known_range.take() {
+            Some((known, range)) if std::ptr::eq(known, e) => range,
+            _ => self.span_range(spans::start(e), spans::end(e)),
+        }
+    }
+
+    /// Walks an expression whose range the caller has computed.
+    fn expr_in(&mut self, e: &syn::Expr, range: Range<usize>, parent: Parent) {
+        self.known_range.set(Some((e, range)));
+        self.expr(e, parent, false);
+        self.known_range.set(None);
     }
 
     fn brange(&self, b: &syn::Block) -> Range<usize> {
@@ -238,9 +256,22 @@ impl<'a> Builder<'a> {
         self.span_range(spans::path_start(&mac.path), spans::macro_end(mac))
     }
 
-    fn short_text(&self, e: &syn::Expr) -> Option<String> {
-        let range = self.erange(e);
-        (range.len() <= 48).then(|| self.text(&range))
+    /// The text of a range short enough to quote in a message.
+    fn short_text(&self, range: &Range<usize>) -> Option<String> {
+        (range.len() <= 48).then(|| self.text(range))
+    }
+
+    /// The ranges of a call's arguments, and the texts of the short ones.
+    fn arg_ranges<'e>(
+        &self,
+        args: impl Iterator<Item = &'e syn::Expr>,
+    ) -> (Vec<Range<usize>>, Vec<Option<String>>) {
+        args.map(|a| {
+            let range = self.erange(a);
+            let text = self.short_text(&range);
+            (range, text)
+        })
+        .unzip()
     }
 
     fn text(&self, range: &Range<usize>) -> String {
@@ -1351,27 +1382,28 @@ impl<'a> Builder<'a> {
     fn call(&mut self, e: &syn::Expr, c: &syn::ExprCall, parent: Parent) {
         let range = self.erange(e);
         let func = peel(&c.func);
+        // A path's range runs from its first segment to its last, as its expression's does.
+        let callee_range = self.erange(func);
         let callee = match func {
             syn::Expr::Path(p) if p.qself.is_none() => Callee::Path {
                 res: self.scopes.resolve_value(&p.path),
-                text: self
-                    .text(&self.span_range(spans::path_start(&p.path), spans::path_end(&p.path))),
+                text: self.text(&callee_range),
             },
             _ => Callee::Path {
                 res: Res::Unresolved,
                 text: String::new(),
             },
         };
-        let callee_range = self.erange(func);
+        let (args, short_args) = self.arg_ranges(c.args.iter());
         let id = self.push_call(Call {
             callee,
             ctx: self.ctx,
             label_range: range.clone(),
-            callee_range,
+            callee_range: callee_range.clone(),
             wild_let: None,
             range,
-            args: c.args.iter().map(|a| self.erange(a)).collect(),
-            short_args: c.args.iter().map(|a| self.short_text(a)).collect(),
+            args,
+            short_args,
             receiver_range: None,
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
@@ -1384,11 +1416,10 @@ impl<'a> Builder<'a> {
         match func {
             syn::Expr::Path(_) => {
                 if let Res::Local(b) = &self.m.calls[id].callee_res() {
-                    let range = self.erange(func);
                     let ctx = self.ctx;
                     if let Some(binding) = self.m.bindings.get_mut(*b) {
                         binding.uses.push(Use {
-                            range,
+                            range: callee_range,
                             ctx,
                             kind: UseKind::Called(id),
                             by_ref: true,
@@ -1399,7 +1430,7 @@ impl<'a> Builder<'a> {
             syn::Expr::Closure(closure) => {
                 self.closure(func, closure, Parent::Other);
                 if let Some(ctx) = self.m.ctxs.len().checked_sub(1) {
-                    if self.m.ctxs[ctx].range == self.erange(func) {
+                    if self.m.ctxs[ctx].range == callee_range {
                         self.m.ctxs[ctx].called_in_place = true;
                     }
                 }
@@ -1418,7 +1449,8 @@ impl<'a> Builder<'a> {
                 Parent::Arg(outer, idx) if forwards => Parent::Arg(outer, idx),
                 _ => Parent::Arg(id, i),
             };
-            self.expr(arg, p, false);
+            let range = self.m.calls[id].args[i].clone();
+            self.expr_in(arg, range, p);
         }
         self.arg_of = saved;
     }
@@ -1435,20 +1467,22 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let label_start = self.token_range(m.method.span()).start;
+        let callee_range = self.token_range(m.method.span());
+        let receiver_range = self.erange(&m.receiver);
+        let (args, short_args) = self.arg_ranges(m.args.iter());
         let id = self.push_call(Call {
             callee: Callee::Method {
                 name: name.clone(),
                 receiver,
             },
             ctx: self.ctx,
-            label_range: label_start..range.end,
-            callee_range: self.token_range(m.method.span()),
+            label_range: callee_range.start..range.end,
+            callee_range,
             wild_let: None,
             range,
-            args: m.args.iter().map(|a| self.erange(a)).collect(),
-            short_args: m.args.iter().map(|a| self.short_text(a)).collect(),
-            receiver_range: Some(self.erange(&m.receiver)),
+            args,
+            short_args,
+            receiver_range: Some(receiver_range.clone()),
             used_as: ValueUse::Other,
             inside_arg_of: self.arg_of,
             in_macro: self.in_item_macro,
@@ -1471,10 +1505,11 @@ impl<'a> Builder<'a> {
             Parent::Arg(outer, idx) if adapter => Parent::Arg(outer, idx),
             _ => Parent::Receiver(id),
         };
-        self.expr(&m.receiver, receiver_parent, false);
+        self.expr_in(&m.receiver, receiver_range, receiver_parent);
         let saved = self.arg_of.replace(id);
         for (i, arg) in m.args.iter().enumerate() {
-            self.expr(arg, Parent::Arg(id, i), false);
+            let range = self.m.calls[id].args[i].clone();
+            self.expr_in(arg, range, Parent::Arg(id, i));
         }
         self.arg_of = saved;
     }

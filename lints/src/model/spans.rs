@@ -203,11 +203,16 @@ pub struct Offsets {
     wide_lines: Vec<(usize, Box<str>)>,
 }
 
+/// The byte offset where each line of a text starts.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 impl Offsets {
     pub fn new(text: &str) -> Self {
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
+        let line_starts = line_starts(text);
         let mut wide_lines = Vec::new();
         if !text.is_ascii() {
             for (index, &start) in line_starts.iter().enumerate() {
@@ -223,6 +228,11 @@ impl Offsets {
             line_starts,
             wide_lines,
         }
+    }
+
+    /// The byte offset where each line of the text starts.
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
     }
 
     /// The byte offset where a span starts.
