@@ -233,12 +233,40 @@ impl<'a> Builder<'a> {
         self.offsets.range(self.base, first, last)
     }
 
+    /// Where a token starts, as [`Builder::token_range`] has it, for half the lookups.
+    fn token_start(&self, span: proc_macro2::Span) -> usize {
+        self.offsets.range_start(self.base, span)
+    }
+
+    /// Where a token ends, as [`Builder::token_range`] has it.
+    fn token_end(&self, span: proc_macro2::Span) -> usize {
+        self.token_range(span).end
+    }
+
+    /// The range from `start` to the end of the token `last`, as [`Builder::span_range`] has it.
+    fn range_to(&self, start: usize, last: proc_macro2::Span) -> Range<usize> {
+        start..self.token_end(last).max(start)
+    }
+
+    /// The range of an identifier whose text the caller has: it ends that many bytes after
+    /// it starts.
+    fn ident_range(&self, ident: &syn::Ident, text: &str) -> Range<usize> {
+        let start = self.token_start(ident.span());
+        start..(start + text.len()).min(self.source.len())
+    }
+
     /// The range of an expression, from its spines (see [`spans`]).
     fn erange(&self, e: &syn::Expr) -> Range<usize> {
-        match self.known_range.take() {
-            Some((known, range)) if std::ptr::eq(known, e) => range,
-            _ => self.span_range(spans::start(e), spans::end(e)),
-        }
+        self.known_erange(e)
+            .unwrap_or_else(|| self.span_range(spans::start(e), spans::end(e)))
+    }
+
+    /// The range the caller computed for the expression being walked, if it is `e`.
+    fn known_erange(&self, e: &syn::Expr) -> Option<Range<usize>> {
+        self.known_range
+            .take()
+            .filter(|(known, _)| std::ptr::eq(*known, e))
+            .map(|(_, range)| range)
     }
 
     /// Walks an expression whose range the caller has computed.
@@ -657,7 +685,7 @@ impl<'a> Builder<'a> {
             && !nested
             && entry.is_none()
             && self.krate.kind.has_main();
-        let name_range = self.token_range(sig.ident.span());
+        let name_range = self.ident_range(&sig.ident, &name);
         let fn_id = self.m.fns.len();
         self.m.fns.push(FnDef {
             name,
@@ -703,7 +731,7 @@ impl<'a> Builder<'a> {
         self.fn_id = Some(fn_id);
         let body_range = self.brange(body);
         let first = sig.asyncness.as_ref().map_or(sig.fn_token.span, |a| a.span);
-        let head_start = self.token_range(first).start;
+        let head_start = self.token_start(first);
         let head = head_start..self.m.fns[fn_id].name_range.end;
         self.ctx = self.new_ctx(CtxKind::Fn, None, body_range.clone(), head);
         self.m.fns[fn_id].body = Some(self.ctx);
@@ -1007,13 +1035,9 @@ impl<'a> Builder<'a> {
         let depth = depth + 1;
         match pat {
             syn::Pat::Ident(p) => {
-                let id = self.new_binding(
-                    &p.ident.to_string(),
-                    self.token_range(p.ident.span()),
-                    scope_end,
-                    prov,
-                    is_param,
-                );
+                let name = p.ident.to_string();
+                let range = self.ident_range(&p.ident, &name);
+                let id = self.new_binding(&name, range, scope_end, prov, is_param);
                 out.push(id);
                 if let Some((_, sub)) = &p.subpat {
                     self.collect_pat(sub, Prov::Unknown, scope_end, is_param, out, depth);
@@ -1203,7 +1227,7 @@ impl<'a> Builder<'a> {
                 self.expr(&t.expr, parent, by_ref);
                 self.m.exits.push(ExitPoint {
                     ctx: self.ctx,
-                    offset: self.token_range(t.question_token.spans[0]).start,
+                    offset: self.token_start(t.question_token.spans[0]),
                 });
             }
             E::Unary(u) => match u.op {
@@ -1380,10 +1404,15 @@ impl<'a> Builder<'a> {
     }
 
     fn call(&mut self, e: &syn::Expr, c: &syn::ExprCall, parent: Parent) {
-        let range = self.erange(e);
+        let known = self.known_erange(e);
         let func = peel(&c.func);
         // A path's range runs from its first segment to its last, as its expression's does.
         let callee_range = self.erange(func);
+        // The call starts where its callee does, unless parentheses enclose the callee.
+        let range = known.unwrap_or_else(|| match std::ptr::eq(func, &*c.func) {
+            true => self.range_to(callee_range.start, c.paren_token.span.close()),
+            false => self.erange(e),
+        });
         let callee = match func {
             syn::Expr::Path(p) if p.qself.is_none() => Callee::Path {
                 res: self.scopes.resolve_value(&p.path),
@@ -1456,7 +1485,7 @@ impl<'a> Builder<'a> {
     }
 
     fn method_call(&mut self, e: &syn::Expr, m: &syn::ExprMethodCall, parent: Parent) {
-        let range = self.erange(e);
+        let known = self.known_erange(e);
         let name = m.method.to_string();
         let mut receiver = self.prov_of(&m.receiver);
         if name == "block_on" && m.args.is_empty() {
@@ -1467,8 +1496,11 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let callee_range = self.token_range(m.method.span());
+        let callee_range = self.ident_range(&m.method, &name);
         let receiver_range = self.erange(&m.receiver);
+        // A method call starts where its receiver does.
+        let range = known
+            .unwrap_or_else(|| self.range_to(receiver_range.start, m.paren_token.span.close()));
         let (args, short_args) = self.arg_ranges(m.args.iter());
         let id = self.push_call(Call {
             callee: Callee::Method {
@@ -1517,12 +1549,12 @@ impl<'a> Builder<'a> {
     fn enter_body_ctx(
         &mut self,
         kind: CtxKind,
-        e: &syn::Expr,
+        range: Range<usize>,
         head: Range<usize>,
         parent: Parent,
         is_move: bool,
     ) -> (CtxId, Option<CallId>, Loops) {
-        let ctx = self.new_ctx(kind, Some(self.ctx), self.erange(e), head);
+        let ctx = self.new_ctx(kind, Some(self.ctx), range, head);
         let c = &mut self.m.ctxs[ctx];
         c.is_move = is_move;
         c.arg_of = match parent {
@@ -1548,11 +1580,12 @@ impl<'a> Builder<'a> {
         let kind = CtxKind::Closure {
             is_async: c.asyncness.is_some(),
         };
-        let head_end = self.token_range(c.or2_token.spans[0]).end;
-        let head = self.erange(e).start..head_end;
-        let saved = self.enter_body_ctx(kind, e, head, parent, c.capture.is_some());
+        let range = self.erange(e);
+        let head_end = self.token_end(c.or2_token.spans[0]);
+        let head = range.start..head_end;
+        let end = range.end;
+        let saved = self.enter_body_ctx(kind, range, head, parent, c.capture.is_some());
         self.scopes.push(ScopeKind::Block, None);
-        let end = self.erange(e).end;
         // The scope handle of `thread::scope(|s| ..)` spawns threads: `s.spawn(..)`.
         let param_prov = match parent {
             Parent::Arg(call, 0) => match &self.m.calls[call].callee {
@@ -1581,9 +1614,16 @@ impl<'a> Builder<'a> {
 
     fn async_block(&mut self, e: &syn::Expr, a: &syn::ExprAsync, parent: Parent) {
         let last = a.capture.as_ref().map_or(a.async_token.span, |m| m.span);
-        let head_end = self.token_range(last).end;
-        let head = self.token_range(a.async_token.span).start..head_end;
-        let saved = self.enter_body_ctx(CtxKind::AsyncBlock, e, head, parent, a.capture.is_some());
+        let range = self.erange(e);
+        let head_end = self.token_end(last);
+        let head = self.token_start(a.async_token.span)..head_end;
+        let saved = self.enter_body_ctx(
+            CtxKind::AsyncBlock,
+            range,
+            head,
+            parent,
+            a.capture.is_some(),
+        );
         self.block(&a.block, Parent::Return);
         self.leave_body_ctx(saved);
     }

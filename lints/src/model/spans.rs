@@ -254,6 +254,11 @@ impl Offsets {
         start..end
     }
 
+    /// The start of [`Offsets::range`] for a span, without looking up its end.
+    pub fn range_start(&self, base: usize, span: Span) -> usize {
+        (base + self.start(span)).min(base + self.len)
+    }
+
     fn offset(&self, at: LineColumn) -> usize {
         // Lines are 1-based; a span with no place in the text (call site) is line 1, column 0.
         let index = at.line.saturating_sub(1);
@@ -307,6 +312,32 @@ mod tests {
             seen += 1;
         });
         assert!(seen > 20);
+        proc_macro2::extra::invalidate_current_thread_spans();
+    }
+
+    #[test]
+    fn an_identifier_ends_as_many_bytes_after_its_start_as_its_text_has() {
+        let text = "fn naïve(r#type: u8) {\n    let é = r#match; Ω::über(é)\n}\n";
+        let offsets = Offsets::new(text);
+        let stream: TokenStream = text.parse().unwrap();
+        let mut idents = 0;
+        let mut check = |tree: &TokenTree| {
+            if let TokenTree::Ident(ident) = tree {
+                let start = offsets.range_start(0, ident.span());
+                assert_eq!(start + ident.to_string().len(), offsets.end(ident.span()));
+                idents += 1;
+            }
+        };
+        fn walk(stream: TokenStream, check: &mut impl FnMut(&TokenTree)) {
+            for tree in stream {
+                check(&tree);
+                if let TokenTree::Group(group) = tree {
+                    walk(group.stream(), check);
+                }
+            }
+        }
+        walk(stream, &mut check);
+        assert_eq!(idents, 10);
         proc_macro2::extra::invalidate_current_thread_spans();
     }
 
