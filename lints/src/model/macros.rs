@@ -80,21 +80,7 @@ pub fn parse_body(mac: &syn::Macro, name: &str) -> Option<MacroBody> {
             })
         }
         _ if FORMAT_LIKE.contains(&name) => {
-            let exprs = Punctuated::<Expr, Token![,]>::parse_terminated
-                .parse2(mac.tokens.clone())
-                .ok()
-                .map(|p| p.into_iter().collect::<Vec<_>>())
-                .or_else(|| {
-                    // `vec![elem; n]`
-                    (|input: ParseStream| {
-                        let elem: Expr = input.parse()?;
-                        input.parse::<Token![;]>()?;
-                        let n: Expr = input.parse()?;
-                        Ok(vec![elem, n])
-                    })
-                    .parse2(mac.tokens.clone())
-                    .ok()
-                })?;
+            let exprs = parse_format_like.parse2(mac.tokens.clone()).ok()?;
             Some(MacroBody::Exprs {
                 exprs,
                 awaits: false,
@@ -102,6 +88,30 @@ pub fn parse_body(mac: &syn::Macro, name: &str) -> Option<MacroBody> {
         }
         _ => None,
     }
+}
+
+/// The body of a format-like macro: expressions separated by commas, or `vec!`'s `elem; n`.
+/// One pass over the tokens: a body that is neither, such as `tracing`'s `info!(?x, "..")`,
+/// fails once.
+fn parse_format_like(input: ParseStream) -> syn::Result<Vec<Expr>> {
+    let mut exprs = Vec::new();
+    if input.is_empty() {
+        return Ok(exprs);
+    }
+    exprs.push(input.parse()?);
+    if input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        exprs.push(input.parse()?);
+        return Ok(exprs);
+    }
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        exprs.push(input.parse()?);
+    }
+    Ok(exprs)
 }
 
 /// An optional leading `biased;`.
@@ -228,4 +238,71 @@ pub fn items(mac: &syn::Macro) -> Option<Vec<syn::Item>> {
         }
     }
     any.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_format_like;
+    use quote::ToTokens;
+    use syn::parse::{ParseStream, Parser};
+    use syn::punctuated::Punctuated;
+    use syn::{Expr, Token};
+
+    /// Expressions separated by commas, else `elem; n`: two parses.
+    fn in_two_parses(body: &str) -> Option<Vec<Expr>> {
+        Punctuated::<Expr, Token![,]>::parse_terminated
+            .parse_str(body)
+            .ok()
+            .map(|p| p.into_iter().collect())
+            .or_else(|| {
+                (|input: ParseStream| {
+                    let elem: Expr = input.parse()?;
+                    input.parse::<Token![;]>()?;
+                    let n: Expr = input.parse()?;
+                    Ok(vec![elem, n])
+                })
+                .parse_str(body)
+                .ok()
+            })
+    }
+
+    #[test]
+    fn format_like_bodies_parse_as_in_two_parses() {
+        let bodies = [
+            "",
+            "\"plain\"",
+            "\"{} {x}\", a, x = b.c(),",
+            "f, g(h.await)?, |a, b| a + b",
+            "0u8; n * 2",
+            "vec![1]; 3,",
+            "a; b; c",
+            "a, b; c",
+            "a; b, c",
+            "?id, \"request\"",
+            "target: \"app\", \"ready\"",
+            "a b",
+            ",",
+            "x,,",
+        ];
+        let text = |exprs: Option<Vec<Expr>>| {
+            exprs.map(|exprs| {
+                exprs
+                    .iter()
+                    .map(|e| e.to_token_stream().to_string())
+                    .collect::<Vec<_>>()
+            })
+        };
+        for body in bodies {
+            let one = parse_format_like.parse_str(body).ok();
+            assert_eq!(text(one), text(in_two_parses(body)), "{body}");
+        }
+        assert_eq!(
+            parse_format_like.parse_str("0u8; n").map(|e| e.len()).ok(),
+            Some(2)
+        );
+        assert_eq!(
+            parse_format_like.parse_str("a, b,").map(|e| e.len()).ok(),
+            Some(2)
+        );
+    }
 }
