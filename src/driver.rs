@@ -803,6 +803,28 @@ impl<'a> Crawl<'a> {
         });
     }
 
+    /// Whether a file that a crate root's text declares as a module has a trigger word: then
+    /// the root is analysed at once rather than outlined first and parsed again once that
+    /// module turns up (a test's `mod common;` that uses tokio). Only a look ahead: files not
+    /// found here are still crawled as the root's `mod` items say.
+    fn modules_have_triggers(&self, root: &FileJob, text: &str) -> bool {
+        let mut base = root.dir.clone();
+        if let Some(owner) = &root.relative {
+            base.push(owner);
+        }
+        lints::declared_modules(text).into_iter().any(|name| {
+            let name = module_name(name);
+            [
+                base.join(format!("{name}.rs")),
+                base.join(name).join("mod.rs"),
+            ]
+            .iter()
+            .any(|path| {
+                std::fs::read_to_string(path).is_ok_and(|text| self.triggers.found_in(&text))
+            })
+        })
+    }
+
     /// Lists a reported file as skipped.
     fn skip(&self, file: &AnalysedFile, reason: &str) {
         if file.reported {
@@ -864,7 +886,9 @@ impl<'a> Crawl<'a> {
         let key =
             cache.map(|(cache, krate)| cache.key(krate, &file.display, &job.module_path, &text));
         file.key = key;
-        let full = self.triggered.load(Ordering::Relaxed) || self.triggers.found_in(&text);
+        let full = self.triggered.load(Ordering::Relaxed)
+            || self.triggers.found_in(&text)
+            || (job.module_path.is_empty() && self.modules_have_triggers(job, &text));
         if full {
             self.triggered.store(true, Ordering::Relaxed);
         }

@@ -955,7 +955,8 @@ fn the_prefilter_changes_no_finding() {
         "const S: &str = \"tokio::spawn(async {})\";\n",
     );
     write(&ws, "inert/templates/gen.rs", "{{ name }}\n");
-    // The root, always outlined first, names no trigger word; the call chain runs through it.
+    // Neither the root nor its modules name a trigger word, only theirs do: the root is
+    // outlined first, and the call chain runs through it.
     write(&ws, "live/Cargo.toml", package("live", ""));
     write(
         &ws,
@@ -970,12 +971,25 @@ fn the_prefilter_changes_no_finding() {
     write(
         &ws,
         "live/src/b.rs",
-        "pub fn inner() {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(std::future::ready(()));\n}\n",
+        "mod start;\n\npub fn inner() {\n    start::start();\n}\n",
     );
     write(
         &ws,
-        "live/src/c.rs",
+        "live/src/b/start.rs",
+        "pub fn start() {\n    let rt = tokio::runtime::Runtime::new().unwrap();\n    rt.block_on(std::future::ready(()));\n}\n",
+    );
+    write(&ws, "live/src/c.rs", "mod serve;\n");
+    write(
+        &ws,
+        "live/src/c/serve.rs",
         "pub async fn serve() {\n    crate::helper();\n}\n",
+    );
+    // A test whose root names no trigger word but whose `mod common;` does.
+    write(&ws, "live/tests/common/mod.rs", "pub async fn ready() {}\n");
+    write(
+        &ws,
+        "live/tests/it.rs",
+        "mod common;\n\n#[test]\nfn it() {\n    futures::executor::block_on(common::ready());\n    live_helper();\n}\n\nfn live_helper() {}\n",
     );
     write(&ws, "app/Cargo.toml", package("app", "tokio = \"1\"\n"));
     write(&ws, "app/src/lib.rs", "pub mod conf;\npub mod rt;\n");
@@ -1017,7 +1031,7 @@ fn the_prefilter_changes_no_finding() {
         "\"unused_suppression\"",
         "\"nested_runtime_block_on\"",
     ]);
-    for file in ["deep.rs", "gen.rs", "live/src/b.rs", "app/src/rt.rs"] {
+    for file in ["deep.rs", "gen.rs", "live/src/b/start.rs", "app/src/rt.rs"] {
         assert!(before.contains(file), "{file} in {before}");
     }
 

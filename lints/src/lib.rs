@@ -20,7 +20,7 @@ pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
 pub use lint::{Lint, LintLevels};
 pub use model::outline::Outline;
 pub use model::{CrateInfo, CrateKind, Dependency, FileModel, ModDecl};
-pub use prefilter::Triggers;
+pub use prefilter::{declared_modules, Triggers};
 pub use rules::{find_lint, LINTS};
 
 /// Tool codes that are not lints: they cannot be allowed and always report at error level.

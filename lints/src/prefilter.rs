@@ -88,6 +88,41 @@ impl Triggers {
     }
 }
 
+/// The names of the `mod name;` items a text declares, found in its code as words: a cheap
+/// look at the files a crate root will bring in, before the root is parsed. Declarations
+/// inside inline modules or under `#[path]` are listed by name alone.
+pub fn declared_modules(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let spaces_end = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut code = CodeCursor::new(text);
+    let mut names = Vec::new();
+    for start in memchr::memmem::find_iter(bytes, b"mod") {
+        let end = start + 3;
+        let word = (start == 0 || !ident(bytes[start - 1]))
+            && bytes.get(end).is_some_and(u8::is_ascii_whitespace);
+        if !word || !code.in_code(start) {
+            continue;
+        }
+        let name_start = spaces_end(end);
+        let name_end = name_start
+            + bytes[name_start..]
+                .iter()
+                .position(|&b| !ident(b))
+                .unwrap_or(bytes.len() - name_start);
+        let named = bytes.get(name_start).is_some_and(|b| !b.is_ascii_digit());
+        if named && name_end > name_start && bytes.get(spaces_end(name_end)) == Some(&b';') {
+            names.push(&text[name_start..name_end]);
+        }
+    }
+    names
+}
+
 /// Whether a dependency is one of the watched crates.
 fn is_watched(dep: &Dependency) -> bool {
     let package = dep.package.replace('-', "_");
@@ -132,6 +167,15 @@ mod tests {
             .found_in("fn f(r#async: u8) {} // async\n/// tokio\nconst S: &str = \"await\";"));
         assert!(!triggers.found_in("fn f<'async>() { 'tokio: loop {} }"));
         assert!(!triggers.found_in(""));
+    }
+
+    #[test]
+    fn module_declarations_are_found_in_code() {
+        let text = "mod a;\npub(crate) mod b ;\n#[cfg(test)]\nmod\n  c;\nmod inline { mod d; }\n\
+                    // mod commented;\nconst S: &str = \"mod quoted;\";\nfn mod_x() {}\n\
+                    mod e { }\nmod 9;\nmod";
+        assert_eq!(declared_modules(text), ["a", "b", "c", "d"]);
+        assert!(declared_modules("").is_empty());
     }
 
     #[test]
