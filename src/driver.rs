@@ -803,11 +803,19 @@ impl<'a> Crawl<'a> {
         });
     }
 
-    /// Whether a file that a crate root's text declares as a module has a trigger word: then
-    /// the root is analysed at once rather than outlined first and parsed again once that
-    /// module turns up (a test's `mod common;` that uses tokio). Only a look ahead: files not
-    /// found here are still crawled as the root's `mod` items say.
+    /// Whether a file that the root of a test, example or bench declares as a module has a
+    /// trigger word: then the root is analysed at once rather than outlined first and parsed
+    /// again once that module turns up (a test's `mod common;` that uses tokio). Only a look
+    /// ahead: files not found here are still crawled as the root's `mod` items say. Libraries
+    /// and binaries are not looked at: those without a watched dependency seldom have runtime
+    /// code, and reading their modules twice would cost more than it saves.
     fn modules_have_triggers(&self, root: &FileJob, text: &str) -> bool {
+        if !matches!(
+            self.unit.info.kind,
+            CrateKind::Test | CrateKind::Example | CrateKind::Bench
+        ) {
+            return false;
+        }
         let mut base = root.dir.clone();
         if let Some(owner) = &root.relative {
             base.push(owner);
