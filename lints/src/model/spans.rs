@@ -283,24 +283,26 @@ mod tests {
     use super::Offsets;
     use proc_macro2::{TokenStream, TokenTree};
 
-    fn each_token(stream: TokenStream, f: &mut impl FnMut(proc_macro2::Span)) {
-        for tree in stream {
-            f(tree.span());
-            if let TokenTree::Group(group) = tree {
-                f(group.span_open());
-                f(group.span_close());
-                each_token(group.stream(), f);
+    /// Calls `f` on every token tree of a text, groups before what they hold.
+    fn each_tree(text: &str, f: &mut impl FnMut(&TokenTree)) {
+        fn walk(stream: TokenStream, f: &mut impl FnMut(&TokenTree)) {
+            for tree in stream {
+                f(&tree);
+                if let TokenTree::Group(group) = tree {
+                    walk(group.stream(), f);
+                }
             }
         }
+        walk(text.parse().unwrap(), f);
+        proc_macro2::extra::invalidate_current_thread_spans();
     }
 
     #[test]
     fn offsets_agree_with_proc_macro2_on_every_token() {
         let text = "fn naïve() {\r\n    let s = \"ünï\ncödé\"; // ✓ done\n\tlet é = '🦀'; f(é, s)\n}\n/* ∑ */ struct Ω;";
         let offsets = Offsets::new(text);
-        let stream: TokenStream = text.parse().unwrap();
         let mut seen = 0;
-        each_token(stream, &mut |span| {
+        let mut check = |span: proc_macro2::Span| {
             let bytes = span.byte_range();
             assert_eq!(
                 offsets.start(span),
@@ -310,35 +312,30 @@ mod tests {
             );
             assert_eq!(offsets.end(span), bytes.end, "{:?}", &text[bytes.clone()]);
             seen += 1;
+        };
+        each_tree(text, &mut |tree| {
+            check(tree.span());
+            if let TokenTree::Group(group) = tree {
+                check(group.span_open());
+                check(group.span_close());
+            }
         });
         assert!(seen > 20);
-        proc_macro2::extra::invalidate_current_thread_spans();
     }
 
     #[test]
     fn an_identifier_ends_as_many_bytes_after_its_start_as_its_text_has() {
         let text = "fn naïve(r#type: u8) {\n    let é = r#match; Ω::über(é)\n}\n";
         let offsets = Offsets::new(text);
-        let stream: TokenStream = text.parse().unwrap();
         let mut idents = 0;
-        let mut check = |tree: &TokenTree| {
+        each_tree(text, &mut |tree| {
             if let TokenTree::Ident(ident) = tree {
                 let start = offsets.range_start(0, ident.span());
                 assert_eq!(start + ident.to_string().len(), offsets.end(ident.span()));
                 idents += 1;
             }
-        };
-        fn walk(stream: TokenStream, check: &mut impl FnMut(&TokenTree)) {
-            for tree in stream {
-                check(&tree);
-                if let TokenTree::Group(group) = tree {
-                    walk(group.stream(), check);
-                }
-            }
-        }
-        walk(stream, &mut check);
+        });
         assert_eq!(idents, 10);
-        proc_macro2::extra::invalidate_current_thread_spans();
     }
 
     #[test]
