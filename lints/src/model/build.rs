@@ -223,24 +223,19 @@ impl<'a> Builder<'a> {
         self.span_range(span, span)
     }
 
-    /// The range of a single token (an identifier, keyword or punctuation): its span, without
-    /// printing it back to tokens as [`Spanned`] does.
-    fn token_range(&self, span: proc_macro2::Span) -> Range<usize> {
-        self.span_range(span, span)
-    }
-
     fn span_range(&self, first: proc_macro2::Span, last: proc_macro2::Span) -> Range<usize> {
         self.offsets.range(self.base, first, last)
     }
 
-    /// Where a token starts, as [`Builder::token_range`] has it, for half the lookups.
+    /// Where a single token (an identifier, keyword or punctuation) starts, from its span
+    /// alone: without printing it back to tokens as [`Spanned`] does, nor looking up its end.
     fn token_start(&self, span: proc_macro2::Span) -> usize {
         self.offsets.range_start(self.base, span)
     }
 
-    /// Where a token ends, as [`Builder::token_range`] has it.
+    /// Where a single token ends, without looking up its start.
     fn token_end(&self, span: proc_macro2::Span) -> usize {
-        self.token_range(span).end
+        self.offsets.range_end(self.base, span)
     }
 
     /// The range from `start` to the end of the token `last`, as [`Builder::span_range`] has it.

@@ -259,6 +259,12 @@ impl Offsets {
         (base + self.start(span)).min(base + self.len)
     }
 
+    /// The end of [`Offsets::range`] for a single span, without looking up its start: a span
+    /// never ends before it starts, so the range's clamp to its start changes nothing.
+    pub fn range_end(&self, base: usize, span: Span) -> usize {
+        (base + self.end(span)).min(base + self.len)
+    }
+
     fn offset(&self, at: LineColumn) -> usize {
         // Lines are 1-based; a span with no place in the text (call site) is line 1, column 0.
         let index = at.line.saturating_sub(1);
@@ -332,6 +338,10 @@ mod tests {
             if let TokenTree::Ident(ident) = tree {
                 let start = offsets.range_start(0, ident.span());
                 assert_eq!(start + ident.to_string().len(), offsets.end(ident.span()));
+                assert_eq!(
+                    offsets.range_end(0, ident.span()),
+                    offsets.end(ident.span())
+                );
                 idents += 1;
             }
         });
