@@ -816,19 +816,16 @@ impl<'a> Crawl<'a> {
         ) {
             return false;
         }
-        let mut base = root.dir.clone();
-        if let Some(owner) = &root.relative {
-            base.push(owner);
-        }
         lints::declared_modules(text).into_iter().any(|name| {
-            let name = module_name(name);
-            [
-                base.join(format!("{name}.rs")),
-                base.join(name).join("mod.rs"),
-            ]
-            .iter()
-            .any(|path| {
-                std::fs::read_to_string(path).is_ok_and(|text| self.triggers.found_in(&text))
+            let decl = ModDecl {
+                name: name.to_string(),
+                path_attr: None,
+                inline_parents: Vec::new(),
+                range: 0..0,
+            };
+            resolve_module(root, &decl).is_ok_and(|module| {
+                std::fs::read_to_string(&module.path)
+                    .is_ok_and(|text| self.triggers.found_in(&text))
             })
         })
     }
