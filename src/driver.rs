@@ -482,6 +482,9 @@ struct Crawl<'a> {
     /// Some file of the crate names a trigger word, or the crate depends on a watched crate:
     /// the files read from now on are analysed in full, not just outlined.
     triggered: AtomicBool,
+    /// A library or binary that depends on a watched crate ([`lints::Triggers::expected`]):
+    /// it almost always turns out to have runtime code, so its models are held decoded.
+    runtime_expected: bool,
     triggers: lints::Triggers,
     /// For a test, example or bench: the hash of the crate as files see it, under which the
     /// analyses of its modules are shared ([`SharedAnalyses`]).
@@ -495,13 +498,15 @@ impl Context<'_> {
     fn check_crate(&self, unit: &CrateUnit) -> CrateResult {
         let root_identity = paths::identity(&unit.root);
         let crawl_key = self.cache.map(|cache| cache.crate_key(&unit.info));
+        let runtime_expected = lints::Triggers::expected(&unit.info);
         let crawl = Crawl {
             context: self,
             unit,
             cache_key: crawl_key,
             seen: Mutex::new(HashSet::from([root_identity.clone()])),
             runtime_code: AtomicBool::new(false),
-            triggered: AtomicBool::new(!self.prefilter || lints::Triggers::expected(&unit.info)),
+            triggered: AtomicBool::new(!self.prefilter || runtime_expected),
+            runtime_expected,
             triggers: lints::Triggers::for_crate(&unit.info),
             crate_seen: matches!(
                 unit.info.kind,
@@ -1042,8 +1047,9 @@ impl<'a> Crawl<'a> {
         let runtime_code = analysis.model.has_runtime_code();
         // Held encoded (a fraction of the size) until the crate turns out to need it: whole
         // crates without runtime code are never decoded. Once the crate is known to be
-        // checked, encoding would only cost time.
-        let model = match runtime_code || self.runtime_code.load(Ordering::Relaxed) {
+        // checked, or almost sure to be, encoding would only cost time.
+        let checked = runtime_code || self.runtime_expected;
+        let model = match checked || self.runtime_code.load(Ordering::Relaxed) {
             true => None,
             false => EncodedModel::encode(&analysis.model),
         };
