@@ -1048,8 +1048,9 @@ impl<'a> Crawl<'a> {
         // Held encoded (a fraction of the size) until the crate turns out to need it: whole
         // crates without runtime code are never decoded. Once the crate is known to be
         // checked, or almost sure to be, encoding would only cost time.
-        let checked = runtime_code || self.runtime_expected;
-        let model = match checked || self.runtime_code.load(Ordering::Relaxed) {
+        let checked =
+            runtime_code || self.runtime_expected || self.runtime_code.load(Ordering::Relaxed);
+        let model = match checked {
             true => None,
             false => EncodedModel::encode(&analysis.model),
         };
