@@ -829,8 +829,9 @@ impl<'a> Crawl<'a> {
                 range: 0..0,
             };
             resolve_module(root, &decl).is_ok_and(|module| {
-                std::fs::read_to_string(&module.path)
-                    .is_ok_and(|text| self.triggers.found_in(&text))
+                read_regular_file(&module.path).is_ok_and(|bytes| {
+                    std::str::from_utf8(&bytes).is_ok_and(|text| self.triggers.found_in(text))
+                })
             })
         })
     }

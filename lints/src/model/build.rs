@@ -1609,9 +1609,9 @@ impl<'a> Builder<'a> {
 
     fn async_block(&mut self, e: &syn::Expr, a: &syn::ExprAsync, parent: Parent) {
         let last = a.capture.as_ref().map_or(a.async_token.span, |m| m.span);
+        // An async block's range starts at its `async`.
         let range = self.erange(e);
-        let head_end = self.token_end(last);
-        let head = self.token_start(a.async_token.span)..head_end;
+        let head = range.start..self.token_end(last);
         let saved = self.enter_body_ctx(
             CtxKind::AsyncBlock,
             range,
