@@ -247,7 +247,8 @@ pub fn lint_source(display: &str, text: &str) -> Report {
     file.suppressions.add_attributes(&analysis.model.allows);
     let models = [analysis.model];
     file.findings.extend(
-        lints::check_crate(&info, &models, &probe)
+        lints::check_crate(&info, &models, &[], &probe)
+            .diagnostics
             .into_iter()
             .flatten(),
     );
@@ -677,7 +678,7 @@ impl Context<'_> {
         let indices = decoded;
         let checked = isolate::catch(|| {
             isolate::injected("check", &unit.info.name);
-            lints::check_crate(&unit.info, &models, self.levels)
+            lints::check_crate(&unit.info, &models, &[], self.levels).diagnostics
         });
         match checked {
             Ok(per_file) => {
@@ -743,7 +744,8 @@ impl Context<'_> {
             let file = &mut files[index];
             let alone = isolate::catch(|| {
                 isolate::injected("check", &unit.info.name);
-                lints::check_crate(&unit.info, std::slice::from_ref(&model), self.levels)
+                lints::check_crate(&unit.info, std::slice::from_ref(&model), &[], self.levels)
+                    .diagnostics
             });
             match alone {
                 Ok(per_file) => file.findings.extend(per_file.into_iter().flatten()),

@@ -387,7 +387,9 @@ fn crates_without_runtime_code_have_no_findings() {
         let runtime_code = analysis.model.has_runtime_code();
         let models = [analysis.model];
         let krate = appstract_lints::CrateInfo::default();
-        let findings = appstract_lints::check_crate(&krate, &models, &levels).concat();
+        let findings = appstract_lints::check_crate(&krate, &models, &[], &levels)
+            .diagnostics
+            .concat();
         assert!(
             runtime_code || findings.is_empty(),
             "{}: found {:?} in code the driver would not check:\n{source}",

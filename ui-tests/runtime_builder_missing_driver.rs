@@ -21,7 +21,9 @@ fn inline_chain() {
     Builder::new_current_thread()
         .build()
         .unwrap()
-        .block_on(tokio::time::timeout(Duration::from_secs(1), async {})) //~ runtime_builder_missing_driver
+        .block_on(async {
+            tokio::time::timeout(Duration::from_secs(1), async {}).await //~ runtime_builder_missing_driver
+        })
         .ok();
 }
 

@@ -32,7 +32,7 @@ fn worker_thread(handle: Handle) {
     });
 }
 
-// Only called where no runtime is running: reported at warn level, with the chain.
+// Called from `main`, where no runtime is running: reported with the chain of calls.
 fn install_metrics() {
     tokio::spawn(work()); //~ tokio_call_outside_runtime
 }

@@ -19,9 +19,10 @@ pub mod rules;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Level, Suggestion};
 pub use lint::{Lint, LintLevels};
 pub use model::outline::Outline;
+pub use model::summary::CrateSummary;
 pub use model::{CrateInfo, CrateKind, Dependency, FileModel, ModDecl};
 pub use prefilter::{declared_modules, Triggers};
-pub use rules::{find_lint, LINTS};
+pub use rules::{find_lint, CrateCheck, LINTS};
 
 /// Tool codes that are not lints: they cannot be allowed and always report at error level.
 pub const SYNTAX_ERROR: &str = "syntax_error";
@@ -109,14 +110,16 @@ fn too_deep_error(too_deep: guard::TooDeep) -> Diagnostic {
     .with_note("the file was not linted: parsing it could overflow the stack")
 }
 
-/// Runs every lint over a crate's files. Returns one list of diagnostics per file, in the order
-/// of `files`, each sorted by position.
+/// Runs every lint over a crate's files, with the summaries of the dependencies it calls
+/// into. Returns one list of diagnostics per file, in the order of `files`, each sorted by
+/// position, and for a library its own summary ([`model::summary`]).
 pub fn check_crate(
     krate: &CrateInfo,
     files: &[FileModel],
+    deps: &[CrateSummary],
     levels: &LintLevels,
-) -> Vec<Vec<Diagnostic>> {
-    rules::check_crate(krate, files, levels)
+) -> CrateCheck {
+    rules::check_crate(krate, files, deps, levels)
 }
 
 #[cfg(test)]
@@ -147,7 +150,7 @@ pub(crate) mod testing {
             .collect();
         let model = analysis.model;
         let files = [model];
-        for d in &check_crate(&krate, &files, &LintLevels::default())[0] {
+        for d in &check_crate(&krate, &files, &[], &LintLevels::default()).diagnostics[0] {
             found.push((d.code, files[0].line_of(d.primary.range.start), d.level));
         }
         found

@@ -142,6 +142,8 @@ struct Builder<'a> {
     /// the tokens again. (Macros in re-parsed bodies have the same places; a place always
     /// holds the same tokens, so the items are the same.)
     macro_items: HashMap<(usize, usize), Rc<Vec<syn::Item>>>,
+    /// Crate names of the dependencies that are not watched crates.
+    dependency_crates: foldhash::HashSet<String>,
     /// The range of the expression being walked, when its caller already has it (a call's
     /// receiver or argument): the first [`Builder::erange`] of the walk takes it. Set only
     /// while that expression is walked, so the address is never another's.
@@ -165,6 +167,11 @@ impl<'a> Builder<'a> {
             }
             deps.insert(lib.clone(), root);
         }
+        let dependency_crates = deps
+            .values()
+            .filter(|krate| !paths::is_known_crate(krate) && !krate.starts_with("crate"))
+            .cloned()
+            .collect();
         let module = module_path_string(&m.module_path);
         let in_test = matches!(krate.kind, CrateKind::Test | CrateKind::Bench)
             || m.module_path.iter().any(|s| s == "tests" || s == "test");
@@ -193,6 +200,7 @@ impl<'a> Builder<'a> {
             in_item_macro: false,
             in_test,
             macro_items: HashMap::default(),
+            dependency_crates,
             known_range: Cell::new(None),
         }
     }
@@ -618,6 +626,12 @@ impl<'a> Builder<'a> {
                 .map(str::to_string)
                 .or_else(|| path.segments.last().map(|s| s.ident.to_string()))
         });
+        if let (Some(self_ty), Some(trait_name)) = (&self_ty, &trait_name) {
+            self.m.impls.push(ImplDecl {
+                self_ty: self_ty.clone(),
+                trait_name: trait_name.clone(),
+            });
+        }
         self.scopes.push_self_type(self_ty.clone());
         for item in &i.items {
             if let syn::ImplItem::Fn(f) = item {
@@ -712,6 +726,11 @@ impl<'a> Builder<'a> {
                     matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty())
                 }
             },
+            ret_ref: match &sig.output {
+                syn::ReturnType::Default => false,
+                syn::ReturnType::Type(_, ty) => self.is_reference(ty),
+            },
+            params: Vec::new(),
             nested,
         });
         let Some(body) = body else { return };
@@ -745,6 +764,15 @@ impl<'a> Builder<'a> {
                 syn::FnArg::Typed(t) => {
                     let prov = self.ty_prov(&t.ty);
                     let ids = self.pat_bindings(&t.pat, prov, body_range.end, true);
+                    let plain = matches!(&*t.pat, syn::Pat::Ident(_));
+                    let param = match ids.as_slice() {
+                        [only] if plain => Some(*only),
+                        _ => None,
+                    };
+                    if let Some(id) = param {
+                        self.m.bindings[id].held = self.held_by_type(&t.ty);
+                    }
+                    self.m.fns[fn_id].params.push(param);
                     self.add_locals(&ids);
                 }
             }
@@ -861,6 +889,83 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Whether a type is a reference, also inside an `Option` or `Result`.
+    fn is_reference(&self, ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Reference(_) => true,
+            syn::Type::Paren(p) => self.is_reference(&p.elem),
+            syn::Type::Group(g) => self.is_reference(&g.elem),
+            syn::Type::Path(p) if p.qself.is_none() => match self.scopes.resolve_type(&p.path) {
+                Res::Path(path)
+                    if path == "std::option::Option" || path == "std::result::Result" =>
+                {
+                    first_type_arg(&p.path).is_some_and(|t| self.is_reference(t))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// How a value of a written type is held.
+    fn held_by_type(&self, ty: &syn::Type) -> Held {
+        if self.is_reference(ty) {
+            Held::Borrowed
+        } else if self.is_shared(ty) {
+            Held::Shared
+        } else {
+            Held::Owned
+        }
+    }
+
+    /// How the value of an initializer is held: `&x`, `Arc::new(..)`, a clone of a shared or
+    /// borrowed binding, a getter that hands out a reference (`lock`, `as_ref`, `get`).
+    fn held_by_expr(&self, e: &syn::Expr) -> Held {
+        match e {
+            syn::Expr::Paren(p) => self.held_by_expr(&p.expr),
+            syn::Expr::Group(g) => self.held_by_expr(&g.expr),
+            syn::Expr::Try(t) => self.held_by_expr(&t.expr),
+            syn::Expr::Reference(_) => Held::Borrowed,
+            syn::Expr::Path(p) if p.qself.is_none() => match self.scopes.resolve_value(&p.path) {
+                Res::Local(id) => self.m.bindings.get(id).map_or(Held::Owned, |b| b.held),
+                _ => Held::Owned,
+            },
+            syn::Expr::Call(c) => match &*c.func {
+                syn::Expr::Path(f) if f.qself.is_none() => {
+                    match self.scopes.resolve_value(&f.path) {
+                        Res::Path(path) => match path.as_str() {
+                            "std::sync::Arc::new"
+                            | "std::sync::Arc::clone"
+                            | "std::sync::Arc::from"
+                            | "std::rc::Rc::new"
+                            | "std::rc::Rc::clone"
+                            | "std::rc::Rc::from" => Held::Shared,
+                            _ => Held::Owned,
+                        },
+                        _ => Held::Owned,
+                    }
+                }
+                _ => Held::Owned,
+            },
+            syn::Expr::MethodCall(m) => match m.method.to_string().as_str() {
+                "as_ref" | "as_mut" | "borrow" | "borrow_mut" | "deref" | "deref_mut" | "get"
+                | "get_mut" | "get_or_init" | "get_or_try_init" | "lock" | "read" | "write"
+                | "as_deref" | "iter" | "last" | "first" => Held::Borrowed,
+                "unwrap" | "expect" | "context" | "with_context" | "ok" | "map_err" => {
+                    self.held_by_expr(&m.receiver)
+                }
+                // A clone of a shared value is one more owner; of a borrowed one, the model
+                // cannot tell whether it is an `Arc`.
+                "clone" => match self.held_by_expr(&m.receiver) {
+                    Held::Owned => Held::Owned,
+                    _ => Held::Shared,
+                },
+                _ => Held::Owned,
+            },
+            _ => Held::Owned,
+        }
+    }
+
     /// What a written type says about a value, peeling `&`, `Arc`, `Option`, `OnceLock`, ...
     fn ty_prov(&self, ty: &syn::Type) -> Prov {
         match ty {
@@ -892,13 +997,19 @@ impl<'a> Builder<'a> {
                 if let Some(lib) = types::lib_type(&path) {
                     return Prov::Known(Ty::lib(lib));
                 }
-                if path.starts_with("crate::") {
+                if path.starts_with("crate::") || self.is_dependency_path(&path) {
                     return Prov::Known(Ty::Crate(path));
                 }
                 Prov::Unknown
             }
             _ => Prov::Unknown,
         }
+    }
+
+    /// A path into a dependency that is not a watched crate (a workspace package, a client
+    /// library): its items are known from the dependency's summary when the crate is checked.
+    fn is_dependency_path(&self, path: &str) -> bool {
+        self.dependency_crates.contains(paths::first_segment(path))
     }
 
     /// The provenance of an expression's value, without walking it.
@@ -941,7 +1052,7 @@ impl<'a> Builder<'a> {
                             Prov::Known(ty)
                         } else if types::is_passthrough_fn(&path) {
                             c.args.first().map_or(Prov::Unknown, |a| self.prov_of(a))
-                        } else if path.starts_with("crate::") {
+                        } else if path.starts_with("crate::") || self.is_dependency_path(&path) {
                             Prov::Ret(Res::Path(path))
                         } else {
                             Prov::Unknown
@@ -997,6 +1108,7 @@ impl<'a> Builder<'a> {
             prov,
             init_call: None,
             is_param,
+            held: Held::Owned,
             uses: Vec::new(),
         });
         self.m.bindings.len() - 1
@@ -1171,6 +1283,16 @@ impl<'a> Builder<'a> {
         let init = local.init.as_ref();
         let prov = init.map_or(Prov::Unknown, |i| self.prov_of(&i.expr));
         let ids = self.pat_bindings(&local.pat, prov, self.block_end, false);
+        if let [only] = ids.as_slice() {
+            let held = match &local.pat {
+                syn::Pat::Type(t) => self.held_by_type(&t.ty),
+                _ => Held::Owned,
+            };
+            self.m.bindings[*only].held = match (held, init) {
+                (Held::Owned, Some(init)) => self.held_by_expr(&init.expr),
+                _ => held,
+            };
+        }
         if let Some(init) = init {
             let parent = match (&local.pat, ids.as_slice()) {
                 (syn::Pat::Wild(_), _) => Parent::Discard,

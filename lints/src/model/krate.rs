@@ -3,16 +3,19 @@
 //! are reached from async code (with a witness chain).
 
 use super::paths;
+use super::sites::{FnSite, Lexical};
+use super::summary::{CrateSummary, ParamRole};
 use super::types::{self, Family, Flavor, Prov, Ty};
 use super::*;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::VecDeque;
 
 /// A fn anywhere in the crate: (file index, fn index in that file).
 pub type FnRef = (usize, FnId);
 /// A call anywhere in the crate.
 pub type CallRef = (usize, CallId);
+/// A fn of a dependency: (summary index, fn index in that summary).
+pub type DepFnRef = (usize, usize);
 
 /// What a call resolves to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +27,11 @@ pub enum Target<'a> {
     /// A fn of the crate; `certain` is false when only the method name matched.
     Fn {
         fn_ref: FnRef,
+        certain: bool,
+    },
+    /// A fn of a dependency whose summary the crate is checked with.
+    Dep {
+        fn_ref: DepFnRef,
         certain: bool,
     },
     Unknown,
@@ -39,7 +47,8 @@ impl Target<'_> {
 }
 
 /// Which threads a sync context is known to run on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SyncRoot {
     /// The program's `fn main` (no runtime until one is built and entered).
     Main,
@@ -61,24 +70,24 @@ impl SyncRoot {
 }
 
 /// What is known of the executor an async context runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RuntimeInfo {
     pub flavor: Flavor,
     pub family: Family,
+    /// The runtime's timer driver may be on: false only for a tokio runtime built without
+    /// `enable_time` (or `enable_all`).
+    pub time: bool,
+    /// The runtime's IO driver may be on.
+    pub io: bool,
 }
 
 impl RuntimeInfo {
     pub const UNKNOWN: RuntimeInfo = RuntimeInfo {
         flavor: Flavor::Unknown,
         family: Family::Unknown,
+        time: true,
+        io: true,
     };
-
-    fn tokio(flavor: Flavor) -> RuntimeInfo {
-        RuntimeInfo {
-            flavor,
-            family: Family::Tokio,
-        }
-    }
 }
 
 /// Where code runs.
@@ -99,14 +108,6 @@ pub enum Exec {
     Unknown,
 }
 
-/// How a sync fn is reached from async code: the call that reaches it.
-#[derive(Clone, Copy, Debug)]
-pub struct Witness {
-    pub call: CallRef,
-    /// The sync fn the call is in, when the chain continues; `None` when the call is in async code.
-    pub via: Option<FnRef>,
-}
-
 /// A watched method or free fn that drives a future to completion or runs it as a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Driver {
@@ -124,6 +125,8 @@ pub enum Driver {
 pub struct CrateModel<'a> {
     pub krate: &'a CrateInfo,
     pub files: &'a [FileModel],
+    /// Summaries of the dependencies the crate is checked with.
+    pub deps: &'a [CrateSummary],
     fns_by_path: HashMap<&'a str, FnRef>,
     methods_by_name: HashMap<&'a str, Vec<FnRef>>,
     structs: HashMap<&'a str, (usize, &'a StructDef)>,
@@ -131,27 +134,47 @@ pub struct CrateModel<'a> {
     statics: HashMap<&'a str, (usize, &'a Prov)>,
     uses: HashMap<&'a str, &'a Res>,
     globs: HashMap<&'a str, Vec<&'a str>>,
+    /// Trait impls of the crate's types: type path -> trait paths.
+    impls: HashMap<&'a str, Vec<&'a str>>,
+    /// The dependencies' fns, structs and re-exports, by path.
+    dep_fns: HashMap<&'a str, DepFnRef>,
+    dep_structs: HashMap<&'a str, (usize, usize)>,
+    dep_aliases: HashMap<&'a str, &'a str>,
+    dep_globs: HashMap<&'a str, Vec<&'a str>>,
+    dep_impls: HashMap<&'a str, Vec<&'a str>>,
     /// Per file, per call.
-    targets: Vec<Vec<Target<'a>>>,
-    /// Per file, per fn: the witness of being reached from async code (sync fns only).
-    reached: Vec<Vec<Option<Witness>>>,
-    /// Per file, per fn: a witness that every caller of the sync fn runs without a runtime.
-    runtime_less: Vec<Vec<Option<Witness>>>,
-    /// Per file, per fn: the runtime its async body runs on, where every caller agrees.
-    async_runtime: Vec<Vec<RuntimeInfo>>,
+    pub(super) targets: Vec<Vec<Target<'a>>>,
+    /// Per file, per fn, per parameter: what the fn does with a closure given there.
+    param_roles: Vec<Vec<Vec<ParamRole>>>,
+    /// Per file, per context: where the syntax around it says it runs.
+    pub(super) lexical: Vec<Vec<Lexical>>,
+    /// Per file, per fn: every way its body runs, from its callers (see [`super::sites`]).
+    pub(super) fn_sites: Vec<Vec<Vec<FnSite>>>,
     /// Per file, per fn: the calls made in its sync body (not in closures that run elsewhere).
     body_calls: Vec<Vec<Vec<CallId>>>,
     /// Per file, per fn: the calls that target it.
     callers: Vec<Vec<Vec<CallRef>>>,
+    /// Every sink of the crate (see [`super::sinks`]).
+    pub(super) sinks: Vec<super::sinks::Sink>,
 }
 
 const MAX_PROV_DEPTH: usize = 16;
 
+/// An empty list per fn of a file.
+fn per_fn<T: Clone>(f: &FileModel) -> Vec<Vec<T>> {
+    vec![Vec::new(); f.fns.len()]
+}
+
 impl<'a> CrateModel<'a> {
-    pub fn new(krate: &'a CrateInfo, files: &'a [FileModel]) -> CrateModel<'a> {
+    pub fn new(
+        krate: &'a CrateInfo,
+        files: &'a [FileModel],
+        deps: &'a [CrateSummary],
+    ) -> CrateModel<'a> {
         let mut cm = CrateModel {
             krate,
             files,
+            deps,
             fns_by_path: HashMap::new(),
             methods_by_name: HashMap::new(),
             structs: HashMap::new(),
@@ -159,21 +182,19 @@ impl<'a> CrateModel<'a> {
             statics: HashMap::new(),
             uses: HashMap::new(),
             globs: HashMap::new(),
+            impls: HashMap::new(),
+            dep_fns: HashMap::new(),
+            dep_structs: HashMap::new(),
+            dep_aliases: HashMap::new(),
+            dep_globs: HashMap::new(),
+            dep_impls: HashMap::new(),
             targets: Vec::new(),
-            reached: files.iter().map(|f| vec![None; f.fns.len()]).collect(),
-            runtime_less: files.iter().map(|f| vec![None; f.fns.len()]).collect(),
-            async_runtime: files
-                .iter()
-                .map(|f| vec![RuntimeInfo::UNKNOWN; f.fns.len()])
-                .collect(),
-            body_calls: files
-                .iter()
-                .map(|f| vec![Vec::new(); f.fns.len()])
-                .collect(),
-            callers: files
-                .iter()
-                .map(|f| vec![Vec::new(); f.fns.len()])
-                .collect(),
+            param_roles: files.iter().map(per_fn).collect(),
+            lexical: Vec::new(),
+            fn_sites: files.iter().map(per_fn).collect(),
+            body_calls: files.iter().map(per_fn).collect(),
+            callers: files.iter().map(per_fn).collect(),
+            sinks: Vec::new(),
         };
         for (fi, file) in files.iter().enumerate() {
             for (id, f) in file.fns.iter().enumerate() {
@@ -184,6 +205,7 @@ impl<'a> CrateModel<'a> {
                         .or_default()
                         .push((fi, id));
                 }
+                cm.param_roles[fi][id] = vec![ParamRole::Unknown; f.params.len()];
             }
             for s in &file.structs {
                 cm.structs.insert(s.path.as_str(), (fi, s));
@@ -204,6 +226,35 @@ impl<'a> CrateModel<'a> {
                     .or_default()
                     .push(g.target.as_str());
             }
+            for i in &file.impls {
+                cm.impls
+                    .entry(i.self_ty.as_str())
+                    .or_default()
+                    .push(i.trait_name.as_str());
+            }
+        }
+        for (di, dep) in deps.iter().enumerate() {
+            for (id, f) in dep.fns.iter().enumerate() {
+                cm.dep_fns.entry(f.path.as_str()).or_insert((di, id));
+            }
+            for (id, s) in dep.structs.iter().enumerate() {
+                cm.dep_structs.entry(s.path.as_str()).or_insert((di, id));
+            }
+            for (from, to) in &dep.aliases {
+                cm.dep_aliases.insert(from.as_str(), to.as_str());
+            }
+            for (module, target) in &dep.globs {
+                cm.dep_globs
+                    .entry(module.as_str())
+                    .or_default()
+                    .push(target.as_str());
+            }
+            for (ty, tr) in &dep.impls {
+                cm.dep_impls
+                    .entry(ty.as_str())
+                    .or_default()
+                    .push(tr.as_str());
+            }
         }
         cm.targets = files
             .iter()
@@ -215,19 +266,153 @@ impl<'a> CrateModel<'a> {
             })
             .collect();
         for (fi, file) in files.iter().enumerate() {
-            for (id, call) in file.calls.iter().enumerate() {
-                if let Some(f) = cm.inherited_fn(fi, call.ctx) {
-                    cm.body_calls[f.0][f.1].push(id);
-                }
+            for (id, _) in file.calls.iter().enumerate() {
                 if let Target::Fn { fn_ref, .. } = cm.targets[fi][id] {
                     cm.callers[fn_ref.0][fn_ref.1].push((fi, id));
                 }
             }
         }
-        cm.solve_async_runtimes();
-        cm.propagate_async_reach();
-        cm.propagate_runtime_less();
+        cm.solve_param_roles();
+        for (fi, file) in files.iter().enumerate() {
+            for (id, call) in file.calls.iter().enumerate() {
+                if let Some(f) = cm.inherited_fn(fi, call.ctx) {
+                    cm.body_calls[f.0][f.1].push(id);
+                }
+            }
+        }
+        cm.lexical = files
+            .iter()
+            .enumerate()
+            .map(|(fi, file)| {
+                (0..file.ctxs.len())
+                    .map(|ctx| cm.compute_lexical(fi, ctx))
+                    .collect()
+            })
+            .collect();
+        cm.propagate_sites();
+        cm.sinks = cm.find_sinks();
         cm
+    }
+
+    /// What each fn does with a closure given to each of its parameters: calls it in place
+    /// (directly, through a closure that runs in place, or by handing it to a fn that calls it
+    /// in place), runs it on a thread of a known kind, or something the model cannot follow.
+    fn solve_param_roles(&mut self) {
+        for _ in 0..8 {
+            let mut changed = false;
+            for fi in 0..self.files.len() {
+                for id in 0..self.files[fi].fns.len() {
+                    for (index, param) in self.files[fi].fns[id].params.iter().enumerate() {
+                        let Some(binding) = param else { continue };
+                        let role = self.param_role((fi, id), *binding);
+                        if self.param_roles[fi][id][index] != role {
+                            self.param_roles[fi][id][index] = role;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    fn param_role(&self, f: FnRef, binding: BindingId) -> ParamRole {
+        let m = &self.files[f.0];
+        let b = &m.bindings[binding];
+        let mut role = None;
+        for u in &b.uses {
+            let this = match u.kind {
+                UseKind::Called(_) => match self.inherited_fn(f.0, u.ctx) {
+                    Some(g) if g == f => ParamRole::InPlace,
+                    _ => return ParamRole::Unknown,
+                },
+                UseKind::Arg(call) => {
+                    if self.inherited_fn(f.0, u.ctx) != Some(f) {
+                        return ParamRole::Unknown;
+                    }
+                    let c = &m.calls[call];
+                    let Some(index) = c
+                        .args
+                        .iter()
+                        .position(|a| a.start <= u.range.start && u.range.end <= a.end)
+                    else {
+                        return ParamRole::Unknown;
+                    };
+                    match self.role_of_argument(f.0, call, index) {
+                        ParamRole::Unknown => return ParamRole::Unknown,
+                        r => r,
+                    }
+                }
+                _ => return ParamRole::Unknown,
+            };
+            match role {
+                None => role = Some(this),
+                Some(r) if r == this => {}
+                // Called in place and also sent to a thread: its place is not one.
+                Some(_) => return ParamRole::Unknown,
+            }
+        }
+        role.unwrap_or(ParamRole::Unknown)
+    }
+
+    /// What the callee of `call` does with a closure given as argument `index`.
+    fn role_of_argument(&self, file: usize, call: CallId, index: usize) -> ParamRole {
+        let c = &self.files[file].calls[call];
+        match self.target(file, call) {
+            Target::External(path) => {
+                if let Some(root) = sync_root(path) {
+                    return ParamRole::Root(root);
+                }
+                if is_inline_closure_fn(path) {
+                    return ParamRole::InPlace;
+                }
+                ParamRole::Unknown
+            }
+            Target::Fn {
+                fn_ref,
+                certain: true,
+            } => {
+                let def = self.fn_def(*fn_ref);
+                // `Type::method(receiver, args..)` names the receiver as its first argument.
+                let index = match (&c.callee, def.has_self) {
+                    (Callee::Path { .. }, true) => match index.checked_sub(1) {
+                        Some(i) => i,
+                        None => return ParamRole::Unknown,
+                    },
+                    _ => index,
+                };
+                self.param_roles[fn_ref.0][fn_ref.1]
+                    .get(index)
+                    .copied()
+                    .unwrap_or(ParamRole::Unknown)
+            }
+            Target::Dep {
+                fn_ref,
+                certain: true,
+            } => {
+                let def = &self.deps[fn_ref.0].fns[fn_ref.1];
+                let index = match (&c.callee, def.has_self) {
+                    (Callee::Path { .. }, true) => match index.checked_sub(1) {
+                        Some(i) => i,
+                        None => return ParamRole::Unknown,
+                    },
+                    _ => index,
+                };
+                def.params.get(index).copied().unwrap_or(ParamRole::Unknown)
+            }
+            Target::Unknown => match &c.callee {
+                Callee::Method { name, .. } if is_combinator(name) => ParamRole::InPlace,
+                _ => ParamRole::Unknown,
+            },
+            _ => ParamRole::Unknown,
+        }
+    }
+
+    /// What a fn does with a closure given to its parameter `index`.
+    pub fn param_roles(&self, f: FnRef) -> &[ParamRole] {
+        &self.param_roles[f.0][f.1]
     }
 
     // ----- resolution -----
@@ -306,7 +491,13 @@ impl<'a> CrateModel<'a> {
     fn resolve_res(&self, res: &'a Res) -> Target<'a> {
         match res {
             Res::Path(p) if p.starts_with("crate::") => self.resolve_crate_path(p),
-            Res::Path(p) => Target::External(Cow::Borrowed(p)),
+            Res::Path(p) => match self.resolve_dep_path(p) {
+                Some(f) => Target::Dep {
+                    fn_ref: f,
+                    certain: true,
+                },
+                None => Target::External(Cow::Borrowed(p)),
+            },
             Res::Globs(candidates) => candidates
                 .iter()
                 .map(|c| self.resolve_crate_path(c))
@@ -314,6 +505,67 @@ impl<'a> CrateModel<'a> {
                 .unwrap_or(Target::Unknown),
             _ => Target::Unknown,
         }
+    }
+
+    /// A path into a dependency the crate has a summary of, through the dependency's
+    /// re-exports.
+    fn resolve_dep_path(&self, path: &str) -> Option<DepFnRef> {
+        if self.deps.is_empty() {
+            return None;
+        }
+        if let Some(&f) = self.dep_fns.get(path) {
+            return Some(f);
+        }
+        let mut path = path.to_string();
+        for _ in 0..MAX_PROV_DEPTH {
+            path = self.dep_reexport(&path)?;
+            if let Some(&f) = self.dep_fns.get(path.as_str()) {
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    /// One step through a dependency's `use` (of the path or of a prefix) or glob re-export.
+    fn dep_reexport(&self, path: &str) -> Option<String> {
+        let mut prefix = path;
+        loop {
+            let suffix = &path[prefix.len()..];
+            if let Some(target) = self.dep_aliases.get(prefix) {
+                return Some([target, suffix].concat());
+            }
+            prefix = &prefix[..paths::last_separator(prefix)?];
+            let suffix = &path[prefix.len()..];
+            for target in self.dep_globs.get(prefix).into_iter().flatten() {
+                let candidate = [target, suffix].concat();
+                if self.dep_fns.contains_key(candidate.as_str())
+                    || self.dep_structs.contains_key(candidate.as_str())
+                    || self.dep_aliases.contains_key(candidate.as_str())
+                {
+                    return Some(candidate);
+                }
+            }
+        }
+    }
+
+    /// A type path of the crate or a dependency as its definition names it, through re-exports.
+    fn canonical_type(&self, path: &str) -> Option<String> {
+        if self.structs.contains_key(path) || self.dep_structs.contains_key(path) {
+            return Some(path.to_string());
+        }
+        let mut path = path.to_string();
+        for _ in 0..MAX_PROV_DEPTH {
+            path = match path.starts_with("crate::") {
+                true => self.reexport(&path)?,
+                false => self.dep_reexport(&path)?,
+            };
+            if self.structs.contains_key(path.as_str())
+                || self.dep_structs.contains_key(path.as_str())
+            {
+                return Some(path);
+            }
+        }
+        None
     }
 
     fn resolve_call(&self, file: usize, id: CallId) -> Target<'a> {
@@ -325,17 +577,56 @@ impl<'a> CrateModel<'a> {
                 Some(Ty::Lib { path, .. }) => {
                     Target::External(Cow::Owned(format!("{path}::{name}")))
                 }
-                Some(Ty::Crate(ty)) => match self.fns_by_path.get(format!("{ty}::{name}").as_str())
-                {
-                    Some(&f) => Target::Fn {
-                        fn_ref: f,
-                        certain: true,
-                    },
-                    None => self.method_by_unique_name(name),
-                },
+                Some(Ty::Crate(ty)) => self
+                    .method_of(&ty, name)
+                    .unwrap_or_else(|| self.method_by_unique_name(name)),
                 _ => self.method_by_unique_name(name),
             },
         }
+    }
+
+    /// The method `name` of the crate's or a dependency's type `ty`: its own, or a default
+    /// method of a trait it implements. `Some(Target::Unknown)` when the type is known and
+    /// has no such method in the crate (a trait of another crate, `Deref`): a method of the
+    /// same name on another type is not it.
+    fn method_of(&self, ty: &str, name: &str) -> Option<Target<'a>> {
+        let lookup = |ty: &str| -> Option<Target<'a>> {
+            let own = format!("{ty}::{name}");
+            if let Some(&f) = self.fns_by_path.get(own.as_str()) {
+                return Some(Target::Fn {
+                    fn_ref: f,
+                    certain: true,
+                });
+            }
+            if let Some(&f) = self.dep_fns.get(own.as_str()) {
+                return Some(Target::Dep {
+                    fn_ref: f,
+                    certain: true,
+                });
+            }
+            let traits = self.impls.get(ty).into_iter().chain(self.dep_impls.get(ty));
+            for tr in traits.flatten() {
+                let default = format!("{tr}::{name}");
+                if let Some(&f) = self.fns_by_path.get(default.as_str()) {
+                    return Some(Target::Fn {
+                        fn_ref: f,
+                        certain: true,
+                    });
+                }
+                if let Some(&f) = self.dep_fns.get(default.as_str()) {
+                    return Some(Target::Dep {
+                        fn_ref: f,
+                        certain: true,
+                    });
+                }
+            }
+            None
+        };
+        if let Some(found) = lookup(ty) {
+            return Some(found);
+        }
+        let canonical = self.canonical_type(ty)?;
+        Some(lookup(&canonical).unwrap_or(Target::Unknown))
     }
 
     /// A method call on an unknown receiver resolves only when exactly one method of the crate
@@ -371,33 +662,18 @@ impl<'a> CrateModel<'a> {
                 self.ty_at(file, &binding.prov, depth)
             }
             Prov::Field(base, name) => match self.ty_at(file, base, depth)? {
-                Ty::Crate(path) => {
-                    let (sf, s) = self.struct_def(&path)?;
-                    let (_, field) = s.fields.iter().find(|(n, _)| n == name)?;
-                    self.ty_at(sf, field, depth)
-                }
+                Ty::Crate(path) => self.field_ty(&path, name, depth),
                 _ => None,
             },
             Prov::TupleField(base, i) => match self.ty_at(file, base, depth)? {
                 Ty::Tuple(parts) => parts.get(*i).cloned().flatten(),
-                Ty::Crate(path) => {
-                    let (sf, s) = self.struct_def(&path)?;
-                    let (_, field) = s.fields.iter().find(|(n, _)| *n == i.to_string())?;
-                    self.ty_at(sf, field, depth)
-                }
+                Ty::Crate(path) => self.field_ty(&path, &i.to_string(), depth),
                 _ => None,
             },
-            Prov::Ret(res) => match self.resolve_res(res) {
-                Target::Fn { fn_ref, .. } => self.ty_at(fn_ref.0, &self.fn_def(fn_ref).ret, depth),
-                Target::External(path) => types::constructor(&path),
-                Target::Unknown => None,
-            },
+            Prov::Ret(res) => self.target_ret(&self.resolve_res(res), depth),
             Prov::MethodRet(receiver, name) => match self.ty_at(file, receiver, depth)? {
                 ty @ Ty::Lib { .. } => types::method_result(&ty, name),
-                Ty::Crate(path) => {
-                    let &f = self.fns_by_path.get(format!("{path}::{name}").as_str())?;
-                    self.ty_at(f.0, &self.fn_def(f).ret, depth)
-                }
+                Ty::Crate(path) => self.target_ret(&self.method_of(&path, name)?, depth),
                 Ty::Tuple(_) => None,
             },
             Prov::Static(res) => {
@@ -419,6 +695,40 @@ impl<'a> CrateModel<'a> {
         }
     }
 
+    /// The type a call's callee returns.
+    fn target_ret(&self, target: &Target<'a>, depth: usize) -> Option<Ty> {
+        match target {
+            Target::Fn { fn_ref, .. } => self.ty_at(fn_ref.0, &self.fn_def(*fn_ref).ret, depth),
+            Target::Dep { fn_ref, .. } => self.deps[fn_ref.0].fns[fn_ref.1].ret.clone(),
+            Target::External(path) => types::constructor(path),
+            Target::Unknown => None,
+        }
+    }
+
+    /// The type of field `name` of the crate's or a dependency's struct `path`.
+    fn field_ty(&self, path: &str, name: &str, depth: usize) -> Option<Ty> {
+        if !path.starts_with("crate::") {
+            let (dep, s) = self.dep_struct(path)?;
+            let (_, ty) = self.deps[dep].structs[s]
+                .fields
+                .iter()
+                .find(|(n, _)| n == name)?;
+            return ty.clone();
+        }
+        let (sf, s) = self.struct_def(path)?;
+        let (_, field) = s.fields.iter().find(|(n, _)| n == name)?;
+        self.ty_at(sf, field, depth)
+    }
+
+    /// A dependency's struct, through its re-exports.
+    fn dep_struct(&self, path: &str) -> Option<(usize, usize)> {
+        if let Some(&found) = self.dep_structs.get(path) {
+            return Some(found);
+        }
+        let canonical = self.canonical_type(path)?;
+        self.dep_structs.get(canonical.as_str()).copied()
+    }
+
     fn struct_def(&self, path: &str) -> Option<(usize, &'a StructDef)> {
         if let Some(&found) = self.structs.get(path) {
             return Some(found);
@@ -434,17 +744,21 @@ impl<'a> CrateModel<'a> {
         }
     }
 
-    /// The field through which a value of the crate's type `path` owns a value of one of the
-    /// watched `types`, dropping it when it is dropped: a field held by value, directly or in
-    /// another crate struct it owns (`"inner.rt"`). `None` when a struct on the way has a
-    /// `Drop` impl, which may end the value its own way first.
-    pub fn owning_field(&self, path: &str, types: &[&str]) -> Option<String> {
-        self.owning_field_at(path, types, 0)
+    /// The field through which a value of the crate's or a dependency's type `path` owns a
+    /// tokio runtime, dropping it when it is dropped: a field held by value, directly or in
+    /// another struct it owns (`"inner.rt"`). `None` when a struct on the way has a `Drop`
+    /// impl, which may end the runtime its own way first.
+    pub fn runtime_owning_field(&self, path: &str) -> Option<String> {
+        self.owning_field_at(path, 0)
     }
 
-    fn owning_field_at(&self, path: &str, types: &[&str], depth: usize) -> Option<String> {
+    fn owning_field_at(&self, path: &str, depth: usize) -> Option<String> {
         if depth > 4 || self.has_drop_impl(path) {
             return None;
+        }
+        if !path.starts_with("crate::") {
+            let (dep, s) = self.dep_struct(path)?;
+            return self.deps[dep].structs[s].runtime_field.clone();
         }
         let (file, def) = self.struct_def(path)?;
         def.fields
@@ -452,31 +766,53 @@ impl<'a> CrateModel<'a> {
             .zip(&def.owned)
             .filter(|(_, &owned)| owned)
             .find_map(|((name, prov), _)| match self.ty(file, prov)? {
-                Ty::Lib { path, .. } if types.contains(&path) => Some(name.clone()),
+                Ty::Lib { path, .. } if types::RUNTIME_TYPES.contains(&path) => Some(name.clone()),
                 Ty::Crate(inner) if inner != path => self
-                    .owning_field_at(&inner, types, depth + 1)
+                    .owning_field_at(&inner, depth + 1)
                     .map(|rest| format!("{name}.{rest}")),
                 _ => None,
             })
     }
 
-    /// Whether the value a call produces is shared ownership: `Arc::new(..)`, `Rc::new(..)`, a
-    /// crate fn declared to return an `Arc` or `Rc`, or such a value unwrapped or cloned.
+    /// Whether dropping a binding ends the value it holds: it owns it, and holds neither a
+    /// reference to it (`&x`, a getter that returns one) nor one of several owners (an `Arc`
+    /// or `Rc`, a clone of one, a fn that returns one).
+    pub fn binding_owns_value(&self, file: usize, b: &Binding) -> bool {
+        b.held == Held::Owned
+            && b.init_call.is_none_or(|call| {
+                !self.call_value_is_shared(file, call) && !self.call_value_is_borrowed(file, call)
+            })
+    }
+
+    /// Whether the value a call produces is shared ownership: `Arc::new(..)`, `Rc::new(..)`,
+    /// `Arc::clone(..)`, a fn declared to return an `Arc` or `Rc`, or such a value unwrapped
+    /// or cloned, or a clone of a shared field or binding.
     pub fn call_value_is_shared(&self, file: usize, call: CallId) -> bool {
         let m = &self.files[file];
         let mut call = call;
         for _ in 0..8 {
             match (&m.calls[call].callee, self.target(file, call)) {
                 (_, Target::External(path))
-                    if matches!(path.as_ref(), "std::sync::Arc::new" | "std::rc::Rc::new") =>
+                    if matches!(
+                        path.as_ref(),
+                        "std::sync::Arc::new"
+                            | "std::rc::Rc::new"
+                            | "std::sync::Arc::clone"
+                            | "std::rc::Rc::clone"
+                            | "std::sync::Arc::from"
+                            | "std::rc::Rc::from"
+                    ) =>
                 {
                     return true
                 }
                 (_, Target::Fn { fn_ref, .. }) => return self.fn_def(*fn_ref).ret_shared,
+                (_, Target::Dep { fn_ref, .. }) => {
+                    return self.deps[fn_ref.0].fns[fn_ref.1].ret_shared
+                }
                 // `x.unwrap()`, `x.clone()`, ...: the value of the receiver, if it is a call.
-                (Callee::Method { .. }, _) => match m.receiver_call(call) {
+                (Callee::Method { name, receiver }, _) => match m.receiver_call(call) {
                     Some(receiver) => call = receiver,
-                    None => return false,
+                    None => return name == "clone" && self.prov_is_shared(file, receiver),
                 },
                 _ => return false,
             }
@@ -484,8 +820,55 @@ impl<'a> CrateModel<'a> {
         false
     }
 
-    /// Whether the crate implements `Drop` for its type `path`.
+    /// A binding or field that holds a shared or borrowed value (its clone is another owner).
+    fn prov_is_shared(&self, file: usize, prov: &Prov) -> bool {
+        match prov {
+            Prov::Local(b) => self.files[file]
+                .bindings
+                .get(*b)
+                .is_some_and(|b| b.held != Held::Owned),
+            Prov::Field(base, name) => match self.ty(file, base) {
+                Some(Ty::Crate(path)) => self.struct_def(&path).is_some_and(|(_, def)| {
+                    def.fields
+                        .iter()
+                        .zip(&def.owned)
+                        .any(|((n, _), owned)| n == name && !owned)
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether a call hands out a reference: a fn declared to return one (`-> &Owner`).
+    fn call_value_is_borrowed(&self, file: usize, call: CallId) -> bool {
+        let m = &self.files[file];
+        let mut call = call;
+        for _ in 0..8 {
+            match (&m.calls[call].callee, self.target(file, call)) {
+                (_, Target::Fn { fn_ref, .. }) => return self.fn_def(*fn_ref).ret_ref,
+                (_, Target::Dep { fn_ref, .. }) => {
+                    return self.deps[fn_ref.0].fns[fn_ref.1].ret_ref
+                }
+                (Callee::Method { name, .. }, _) if types::is_passthrough_method(name) => {
+                    match m.receiver_call(call) {
+                        Some(receiver) => call = receiver,
+                        None => return false,
+                    }
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Whether the crate implements `Drop` for its type `path` (or the dependency for its type).
     pub fn has_drop_impl(&self, path: &str) -> bool {
+        if !path.starts_with("crate::") {
+            return self
+                .dep_struct(path)
+                .is_some_and(|(dep, s)| self.deps[dep].structs[s].has_drop);
+        }
         self.fns_by_path
             .get(format!("{path}::drop").as_str())
             .is_some_and(|&f| {
@@ -496,14 +879,22 @@ impl<'a> CrateModel<'a> {
             })
     }
 
-    /// The crate's methods of its type `path` that borrow the receiver (`&self`, `&mut self`).
+    /// The methods of the crate's (or a dependency's) type `path` that borrow the receiver
+    /// (`&self`, `&mut self`).
     pub fn borrowing_methods(&self, path: &str) -> Vec<&'a str> {
-        self.files
+        let deps: &'a [CrateSummary] = self.deps;
+        let own = self
+            .files
             .iter()
             .flat_map(|file| &file.fns)
             .filter(|f| f.impl_ty.as_deref() == Some(path) && f.has_self && !f.self_by_value)
-            .map(|f| f.name.as_str())
-            .collect()
+            .map(|f| f.name.as_str());
+        let of_deps = deps
+            .iter()
+            .flat_map(|d| &d.fns)
+            .filter(|f| f.impl_ty.as_deref() == Some(path) && f.has_self && !f.self_by_value)
+            .map(|f| f.name.as_str());
+        own.chain(of_deps).collect()
     }
 
     /// The known type of a method call's receiver.
@@ -563,7 +954,10 @@ impl<'a> CrateModel<'a> {
         })
     }
 
-    /// Where the code of a context runs.
+    /// What the syntax says about where the code of a context runs: async (with the
+    /// context that makes it so, and the runtime when the syntax fixes it), sync in a fn or
+    /// on a known kind of thread, or unknown. Rules ask [`CrateModel::sites`] where code runs;
+    /// this is for labels and suggestions (where `.await` can be written).
     pub fn exec(&self, file: usize, ctx: CtxId) -> Exec {
         self.exec_at(file, ctx, 0)
     }
@@ -576,6 +970,10 @@ impl<'a> CrateModel<'a> {
         if depth > 256 {
             return Exec::Unknown;
         }
+        let fixed_runtime = || match self.lexical.get(file).and_then(|l| l.get(ctx)) {
+            Some(Lexical::Fixed(super::sites::SiteKind::Async(runtime))) => *runtime,
+            _ => RuntimeInfo::UNKNOWN,
+        };
         match c.kind {
             CtxKind::Item => Exec::Unknown,
             CtxKind::Fn => {
@@ -583,19 +981,10 @@ impl<'a> CrateModel<'a> {
                     return Exec::Unknown;
                 };
                 let f = &m.fns[fn_id];
-                if let Some(entry) = &f.entry {
+                if f.entry.is_some() || f.is_async {
                     return Exec::Async {
                         boundary: ctx,
-                        runtime: RuntimeInfo {
-                            flavor: entry.flavor,
-                            family: entry.family,
-                        },
-                    };
-                }
-                if f.is_async {
-                    return Exec::Async {
-                        boundary: ctx,
-                        runtime: self.async_runtime[file][fn_id],
+                        runtime: fixed_runtime(),
                     };
                 }
                 let root = if f.is_main {
@@ -612,7 +1001,7 @@ impl<'a> CrateModel<'a> {
             }
             CtxKind::AsyncBlock | CtxKind::Closure { is_async: true } => Exec::Async {
                 boundary: ctx,
-                runtime: self.future_runtime(file, ctx, depth),
+                runtime: fixed_runtime(),
             },
             CtxKind::Closure { is_async: false } => match self.closure_role(file, ctx) {
                 ClosureRole::Root(root) => Exec::Sync {
@@ -628,118 +1017,8 @@ impl<'a> CrateModel<'a> {
         }
     }
 
-    /// Whether the runtime of async code is known from syntax around it (an entry attribute, the
-    /// driver a block is passed to) rather than from agreement of callers in the call graph.
-    pub fn runtime_is_direct(&self, file: usize, ctx: CtxId) -> bool {
-        let m = &self.files[file];
-        let mut ctx = ctx;
-        for _ in 0..256 {
-            let Exec::Async { boundary, .. } = self.exec(file, ctx) else {
-                return false;
-            };
-            let c = &m.ctxs[boundary];
-            match c.kind {
-                CtxKind::Fn => return c.fn_id.is_some_and(|f| m.fns[f].entry.is_some()),
-                _ => {
-                    if let Some((call, idx)) = c.arg_of {
-                        if idx != usize::MAX && self.driver(file, call).is_some() {
-                            return true;
-                        }
-                    }
-                    match c.parent {
-                        Some(p) => ctx = p,
-                        None => return false,
-                    }
-                }
-            }
-        }
-        false
-    }
-
-    /// The runtime an async block or closure runs on: its driver's, or its parent's.
-    fn future_runtime(&self, file: usize, ctx: CtxId, depth: usize) -> RuntimeInfo {
-        let m = &self.files[file];
-        let c = &m.ctxs[ctx];
-        let parent = || match c.parent.map(|p| self.exec_at(file, p, depth + 1)) {
-            Some(Exec::Async { runtime, .. }) => runtime,
-            _ => RuntimeInfo::UNKNOWN,
-        };
-        match c.arg_of {
-            Some((call, idx)) if idx != usize::MAX => self.driven_runtime(file, call, parent),
-            _ => parent(),
-        }
-    }
-
-    /// The runtime a future passed to `call` runs on; `parent` gives the caller's.
-    fn driven_runtime(
-        &self,
-        file: usize,
-        call: CallId,
-        parent: impl Fn() -> RuntimeInfo,
-    ) -> RuntimeInfo {
-        match self.driver(file, call) {
-            Some(Driver::TokioBlockOn) => {
-                let flavor = match self.receiver_ty(file, call) {
-                    Some(ty) if ty.is("tokio::task::LocalSet") => Flavor::Local,
-                    Some(ty) if ty.is("tokio::runtime::Handle") => Flavor::Unknown,
-                    Some(ty) => ty.flavor(),
-                    None => Flavor::Unknown,
-                };
-                RuntimeInfo::tokio(flavor)
-            }
-            Some(Driver::OtherBlockOn(family)) => RuntimeInfo {
-                flavor: Flavor::Unknown,
-                family,
-            },
-            Some(Driver::Local) => RuntimeInfo::tokio(Flavor::Local),
-            Some(Driver::Spawn) => {
-                let target = self.target(file, call).external().unwrap_or("");
-                if target == "tokio::spawn" {
-                    // A task of the same runtime, but not of a `LocalSet` it may be in.
-                    let p = parent();
-                    match p.flavor {
-                        Flavor::Local => RuntimeInfo::tokio(Flavor::Unknown),
-                        _ => RuntimeInfo::tokio(p.flavor),
-                    }
-                } else {
-                    match self.receiver_ty(file, call) {
-                        Some(ty) if ty.is("tokio::runtime::Runtime") => {
-                            RuntimeInfo::tokio(ty.flavor())
-                        }
-                        _ => RuntimeInfo::tokio(Flavor::Unknown),
-                    }
-                }
-            }
-            None => {
-                // A future handed to code the model does not know may run anywhere.
-                if *self.target(file, call) == Target::Unknown {
-                    let p = parent();
-                    return RuntimeInfo {
-                        flavor: Flavor::Unknown,
-                        family: p.family,
-                    };
-                }
-                if let Some(path) = self.target(file, call).external() {
-                    if path == "async_std::task::spawn" || path == "async_std::task::spawn_local" {
-                        return RuntimeInfo {
-                            flavor: Flavor::Unknown,
-                            family: Family::AsyncStd,
-                        };
-                    }
-                    if path == "smol::spawn" || path.starts_with("async_executor::") {
-                        return RuntimeInfo {
-                            flavor: Flavor::Unknown,
-                            family: Family::Smol,
-                        };
-                    }
-                }
-                parent()
-            }
-        }
-    }
-
     /// What a sync closure is to its caller.
-    fn closure_role(&self, file: usize, ctx: CtxId) -> ClosureRole {
+    pub(super) fn closure_role(&self, file: usize, ctx: CtxId) -> ClosureRole {
         let c = &self.files[file].ctxs[ctx];
         if c.called_in_place {
             return ClosureRole::Inherit;
@@ -762,21 +1041,11 @@ impl<'a> CrateModel<'a> {
         if idx == usize::MAX {
             return ClosureRole::Unknown;
         }
-        let target = self.target(file, call);
-        if let Some(path) = target.external() {
-            if let Some(root) = sync_root(path) {
-                return ClosureRole::Root(root);
-            }
-            if is_inline_closure_fn(path) {
-                return ClosureRole::Inherit;
-            }
+        match self.role_of_argument(file, call, idx) {
+            ParamRole::InPlace => ClosureRole::Inherit,
+            ParamRole::Root(root) => ClosureRole::Root(root),
+            ParamRole::Unknown => ClosureRole::Unknown,
         }
-        if let Callee::Method { name, .. } = &self.files[file].calls[call].callee {
-            if *target == Target::Unknown && is_combinator(name) {
-                return ClosureRole::Inherit;
-            }
-        }
-        ClosureRole::Unknown
     }
 
     /// Whether code in `ctx` runs once per element or iteration: in a loop, or in a closure given
@@ -1016,237 +1285,6 @@ impl<'a> CrateModel<'a> {
         &self.body_calls[f.0][f.1]
     }
 
-    /// The witness that a sync fn is reached from async code.
-    pub fn reached_from_async(&self, f: FnRef) -> Option<Witness> {
-        self.reached[f.0][f.1]
-    }
-
-    /// Runtimes of async fns: the runtime every caller agrees on (fixpoint over the graph).
-    fn solve_async_runtimes(&mut self) {
-        let async_fns: Vec<FnRef> = self
-            .files
-            .iter()
-            .enumerate()
-            .flat_map(|(fi, f)| {
-                f.fns
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.is_async && d.entry.is_none())
-                    .map(move |(id, _)| (fi, id))
-            })
-            .collect();
-        let exported = |d: &FnDef| d.is_pub && self.krate.kind == CrateKind::Lib;
-        for _ in 0..8 {
-            let mut changed = false;
-            for &f in &async_fns {
-                if exported(self.fn_def(f)) {
-                    continue;
-                }
-                let mut agreed: Option<RuntimeInfo> = None;
-                let mut conflict = self.callers(f).is_empty();
-                for &(cf, call) in self.callers(f) {
-                    let info = self.call_runtime(cf, call);
-                    match agreed {
-                        None => agreed = Some(info),
-                        Some(a) if a == info => {}
-                        Some(_) => conflict = true,
-                    }
-                }
-                let info = match (conflict, agreed) {
-                    (false, Some(a)) => a,
-                    _ => RuntimeInfo::UNKNOWN,
-                };
-                if self.async_runtime[f.0][f.1] != info {
-                    self.async_runtime[f.0][f.1] = info;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-
-    /// The runtime the future a call creates runs on: its driver's, or the caller's.
-    fn call_runtime(&self, file: usize, call: CallId) -> RuntimeInfo {
-        let c = &self.files[file].calls[call];
-        let caller = || match self.exec(file, c.ctx) {
-            Exec::Async { runtime, .. } => runtime,
-            _ => RuntimeInfo::UNKNOWN,
-        };
-        match c.used_as {
-            ValueUse::Arg(driver) => self.driven_runtime(file, driver, caller),
-            _ => caller(),
-        }
-    }
-
-    /// Marks every sync fn reached from async code, breadth-first, keeping the first witness.
-    fn propagate_async_reach(&mut self) {
-        let mut queue = VecDeque::new();
-        for (fi, file) in self.files.iter().enumerate() {
-            for (id, call) in file.calls.iter().enumerate() {
-                if call.in_macro {
-                    continue;
-                }
-                let Target::Fn {
-                    fn_ref,
-                    certain: true,
-                } = self.targets[fi][id]
-                else {
-                    continue;
-                };
-                if !self.is_plain_sync(fn_ref) || self.reached[fn_ref.0][fn_ref.1].is_some() {
-                    continue;
-                }
-                if matches!(self.exec(fi, call.ctx), Exec::Async { .. }) {
-                    self.reached[fn_ref.0][fn_ref.1] = Some(Witness {
-                        call: (fi, id),
-                        via: None,
-                    });
-                    queue.push_back(fn_ref);
-                }
-            }
-        }
-        while let Some(f) = queue.pop_front() {
-            for &id in &self.body_calls[f.0][f.1] {
-                let call = &self.files[f.0].calls[id];
-                if call.in_macro {
-                    continue;
-                }
-                let Target::Fn {
-                    fn_ref,
-                    certain: true,
-                } = self.targets[f.0][id]
-                else {
-                    continue;
-                };
-                if self.is_plain_sync(fn_ref) && self.reached[fn_ref.0][fn_ref.1].is_none() {
-                    self.reached[fn_ref.0][fn_ref.1] = Some(Witness {
-                        call: (f.0, id),
-                        via: Some(f),
-                    });
-                    queue.push_back(fn_ref);
-                }
-            }
-        }
-    }
-
-    /// The witness that every caller of a sync fn runs without a runtime context.
-    pub fn runtime_less(&self, f: FnRef) -> Option<Witness> {
-        self.runtime_less[f.0][f.1]
-    }
-
-    /// Marks sync fns all of whose callers run without a runtime (in `main`, a plain test, a
-    /// thread closure, or another such fn, with no `enter()` guard and outside `block_on`).
-    fn propagate_runtime_less(&mut self) {
-        let candidates: Vec<FnRef> = self
-            .files
-            .iter()
-            .enumerate()
-            .flat_map(|(fi, f)| (0..f.fns.len()).map(move |id| (fi, id)))
-            .filter(|&f| {
-                let d = self.fn_def(f);
-                self.is_plain_sync(f)
-                    && !(d.is_pub && self.krate.kind == CrateKind::Lib)
-                    && !self.callers(f).is_empty()
-                    && self.reached_from_async(f).is_none()
-            })
-            .collect();
-        for _ in 0..16 {
-            let mut changed = false;
-            for &f in &candidates {
-                if self.runtime_less[f.0][f.1].is_some() {
-                    continue;
-                }
-                let mut witness = None;
-                let all = self.callers(f).iter().all(|&(cf, call)| {
-                    let c = &self.files[cf].calls[call];
-                    if c.in_macro
-                        || self.entered_at(cf, c.ctx, c.range.start)
-                        || self.inside_block_on(cf, call)
-                    {
-                        return false;
-                    }
-                    let via = match self.exec(cf, c.ctx) {
-                        Exec::Sync {
-                            root: Some(root), ..
-                        } if root.is_runtime_less() => None,
-                        Exec::Sync {
-                            fn_ref: Some(g),
-                            root: None,
-                        } if self.runtime_less[g.0][g.1].is_some() => Some(g),
-                        _ => return false,
-                    };
-                    witness.get_or_insert(Witness {
-                        call: (cf, call),
-                        via,
-                    });
-                    true
-                });
-                if all {
-                    self.runtime_less[f.0][f.1] = witness;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-
-    /// A sync fn that is not a program or test root (those have their own threads).
-    fn is_plain_sync(&self, f: FnRef) -> bool {
-        let d = self.fn_def(f);
-        !d.is_async && d.entry.is_none() && !d.is_main && !d.is_test
-    }
-
-    /// Notes that name the chain from async code to a sync fn, innermost first:
-    /// `` `load` is called from async fn `serve` (src/server.rs:40) ``.
-    pub fn chain_notes(&self, f: FnRef) -> Vec<String> {
-        self.witness_notes(f, &self.reached)
-    }
-
-    /// Notes that name the chain from a place without a runtime to a sync fn.
-    pub fn runtime_less_notes(&self, f: FnRef) -> Vec<String> {
-        self.witness_notes(f, &self.runtime_less)
-    }
-
-    fn witness_notes(&self, f: FnRef, table: &[Vec<Option<Witness>>]) -> Vec<String> {
-        let mut notes = Vec::new();
-        let mut current = f;
-        let mut seen = HashSet::new();
-        while let Some(w) = table[current.0][current.1] {
-            if !seen.insert(current) || notes.len() > 8 {
-                break;
-            }
-            let (cf, call) = w.call;
-            let file = &self.files[cf];
-            let at = format!(
-                "{}:{}",
-                file.path,
-                file.line_of(file.calls[call].range.start)
-            );
-            let callee = &self.fn_def(current).name;
-            match w.via {
-                Some(via) => {
-                    notes.push(format!(
-                        "`{callee}` is called from `{}` ({at})",
-                        self.fn_def(via).name
-                    ));
-                    current = via;
-                }
-                None => {
-                    notes.push(format!(
-                        "`{callee}` is called from {} ({at})",
-                        self.describe_ctx(cf, file.calls[call].ctx)
-                    ));
-                    break;
-                }
-            }
-        }
-        notes
-    }
-
     /// "async fn `serve`", "an async block", "the `#[tokio::main]` fn `main`".
     pub fn describe_ctx(&self, file: usize, ctx: CtxId) -> String {
         let m = &self.files[file];
@@ -1273,7 +1311,7 @@ impl<'a> CrateModel<'a> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ClosureRole {
+pub(super) enum ClosureRole {
     Root(SyncRoot),
     Inherit,
     Unknown,

@@ -2,14 +2,19 @@
 //! data. [`build`] makes a [`FileModel`] from one file in one walk; [`krate`] joins the files of a
 //! crate into an index and a call graph and answers the questions rules ask ([`krate::CrateModel`]).
 
+pub mod apis;
 pub mod build;
 pub mod docs;
 pub mod krate;
 pub mod macros;
 pub mod outline;
+pub mod ownership;
 pub mod paths;
 pub mod scope;
+pub mod sinks;
+pub mod sites;
 pub mod spans;
+pub mod summary;
 pub mod types;
 
 use std::ops::Range;
@@ -176,6 +181,11 @@ pub struct FnDef {
     pub ret_shared: bool,
     /// The signature has no return type (or `-> ()`).
     pub returns_unit: bool,
+    /// The return type is a reference (`&T`, `Option<&T>`): the caller does not own the value.
+    pub ret_ref: bool,
+    /// The bindings of the parameters, in order, without the receiver; `None` for a parameter
+    /// whose pattern is not a plain name.
+    pub params: Vec<Option<BindingId>>,
     /// Inside an unparsed macro or a nested fn: never a deny-level witness.
     pub nested: bool,
 }
@@ -283,7 +293,22 @@ pub struct Binding {
     /// The call that produced the value, when the initializer is a call chain.
     pub init_call: Option<CallId>,
     pub is_param: bool,
+    /// What the binding holds, as its type annotation or initializer says.
+    pub held: Held,
     pub uses: Vec<Use>,
+}
+
+/// How a binding holds its value: dropping an owned value ends it; dropping a reference or one
+/// of several shared owners does not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Held {
+    #[default]
+    Owned,
+    /// A reference: `let x = &y;`, `let x: &T = ..`.
+    Borrowed,
+    /// An `Arc` or `Rc`: `Arc::new(..)`, `Arc::clone(..)`, `let x: Arc<T> = ..`.
+    Shared,
 }
 
 #[derive(Clone, Debug)]
@@ -366,6 +391,14 @@ pub struct StructDef {
     pub owned: Vec<bool>,
 }
 
+/// An `impl Trait for Type` block: a type's trait methods include the trait's default methods.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ImplDecl {
+    pub self_ty: String,
+    pub trait_name: String,
+}
+
 /// A `static` (or `lazy_static!`, `thread_local!`) with its known type.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -410,6 +443,8 @@ pub struct FileModel {
     pub uses: Vec<UseDecl>,
     pub globs: Vec<GlobDecl>,
     pub allows: Vec<AttrAllow>,
+    /// Trait impls (`impl Trait for Type`).
+    pub impls: Vec<ImplDecl>,
     /// Names of the methods defined in this file's impls and traits.
     pub method_names: Vec<String>,
     /// Byte offsets where lines start, to name lines in notes about other files.
@@ -468,6 +503,7 @@ impl FileModel {
         self.uses.shrink_to_fit();
         self.globs.shrink_to_fit();
         self.allows.shrink_to_fit();
+        self.impls.shrink_to_fit();
         self.method_names.shrink_to_fit();
         self.line_starts.shrink_to_fit();
     }

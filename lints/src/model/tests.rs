@@ -1,6 +1,7 @@
 //! Unit tests of the model's parts: contexts, provenance, the call graph.
 
 use super::krate::{CrateModel, Exec, SyncRoot, Target};
+use super::sites::{Site, SiteKind};
 use super::{CrateInfo, FileModel, Flavor};
 use crate::{analyze_file, FileInput};
 
@@ -42,9 +43,15 @@ fn call(files: &[FileModel], name: &str) -> usize {
 
 fn exec_of(src: &str, name: &str) -> Exec {
     let (krate, files) = model(&[(src, &[])]);
-    let cm = CrateModel::new(&krate, &files);
+    let cm = CrateModel::new(&krate, &files, &[]);
     let id = call(&files, name);
     cm.exec(0, files[0].calls[id].ctx)
+}
+
+/// The sites of a fn's body.
+fn sites_of_fn(cm: &CrateModel<'_>, files: &[FileModel], f: (usize, usize)) -> Vec<Site> {
+    let body = files[f.0].fns[f.1].body.expect("a body");
+    cm.sites(f.0, body)
 }
 
 #[test]
@@ -109,13 +116,18 @@ fn flavors_follow_drivers_and_agreeing_callers() {
         }
         async fn run() { probe_run(); }
     "#;
-    let flavor = |name| match exec_of(src, name) {
-        Exec::Async { runtime, .. } => runtime.flavor,
-        other => panic!("{other:?}"),
+    let (krate, files) = model(&[(src, &[])]);
+    let cm = CrateModel::new(&krate, &files, &[]);
+    let flavors = |name| -> Vec<Flavor> {
+        let id = call(&files, name);
+        cm.call_sites(0, id)
+            .iter()
+            .filter_map(|s| s.kind.runtime().map(|r| r.flavor))
+            .collect()
     };
-    assert_eq!(flavor("probe_block"), Flavor::CurrentThread);
-    assert_eq!(flavor("probe_local"), Flavor::Local);
-    assert_eq!(flavor("probe_run"), Flavor::CurrentThread);
+    assert_eq!(flavors("probe_block"), [Flavor::CurrentThread]);
+    assert_eq!(flavors("probe_local"), [Flavor::Local]);
+    assert_eq!(flavors("probe_run"), [Flavor::CurrentThread]);
 }
 
 #[test]
@@ -140,7 +152,7 @@ fn provenance_through_fields_returns_statics_and_aliases() {
         }
     "#;
     let (krate, files) = model(&[(src, &[])]);
-    let cm = CrateModel::new(&krate, &files);
+    let cm = CrateModel::new(&krate, &files, &[]);
     let ty = |name| cm.receiver_ty(0, call(&files, name));
     for name in ["via_field", "via_return", "via_static", "via_alias"] {
         assert!(
@@ -171,7 +183,7 @@ fn calls_resolve_across_files_and_reexports() {
         impl Conn { pub fn open() {} }
     "#;
     let (krate, files) = model(&[(root, &[]), (util, &["util"])]);
-    let cm = CrateModel::new(&krate, &files);
+    let cm = CrateModel::new(&krate, &files, &[]);
     let target = |name| cm.target(0, call(&files, name)).clone();
     assert!(matches!(
         target("crate::renamed"),
@@ -188,9 +200,10 @@ fn calls_resolve_across_files_and_reexports() {
         }
     ));
     // `helper` and, through it, `deeper` are reached from async code.
-    assert!(cm.reached_from_async((1, 0)).is_some());
-    assert!(cm.reached_from_async((1, 1)).is_some());
-    assert_eq!(cm.chain_notes((1, 1)).len(), 2);
+    let deeper = sites_of_fn(&cm, &files, (1, 1));
+    assert_eq!(deeper.len(), 1);
+    assert!(matches!(deeper[0].kind, SiteKind::Async(_)));
+    assert_eq!(cm.site_notes(&deeper[0]).len(), 2);
 }
 
 #[test]
@@ -204,10 +217,18 @@ fn recursion_and_cycles_terminate() {
         async fn pong() { ping().await }
     "#;
     let (krate, files) = model(&[(src, &[])]);
-    let cm = CrateModel::new(&krate, &files);
+    let cm = CrateModel::new(&krate, &files, &[]);
     for f in 0..3 {
-        assert!(cm.reached_from_async((0, f)).is_some(), "fn {f}");
-        assert!(!cm.chain_notes((0, f)).is_empty());
+        let sites = sites_of_fn(&cm, &files, (0, f));
+        assert!(
+            sites.iter().any(|s| matches!(s.kind, SiteKind::Async(_))),
+            "fn {f}"
+        );
+        assert!(!cm.site_notes(&sites[0]).is_empty());
+    }
+    // Async fns that only call each other run on some executor all the same.
+    for f in 4..6 {
+        assert!(!sites_of_fn(&cm, &files, (0, f)).is_empty());
     }
 }
 
@@ -223,7 +244,7 @@ fn shadowing_stops_resolution() {
         fn other() { tokio::spawn(); }
     "#;
     let (krate, files) = model(&[(src, &[])]);
-    let cm = CrateModel::new(&krate, &files);
+    let cm = CrateModel::new(&krate, &files, &[]);
     let calls = &files[0].calls;
     let shadowed = calls
         .iter()

@@ -111,6 +111,14 @@ impl Prov {
     }
 }
 
+/// Runtimes that wait for their threads when dropped (and panic when that happens in async code).
+pub const RUNTIME_TYPES: &[&str] = &[
+    "tokio::runtime::Runtime",
+    "tokio::runtime::LocalRuntime",
+    "actix_rt::Runtime",
+    "actix_rt::SystemRunner",
+];
+
 /// Watched types a receiver can be known as, by canonical path.
 const LIB_TYPES: &[&str] = &[
     "tokio::runtime::Runtime",

@@ -1,7 +1,8 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
-use crate::model::krate::Exec;
-use crate::model::{Callee, CtxKind, Flavor};
+use crate::model::sites::SiteKind;
+use crate::model::summary::SinkKind;
+use crate::model::{CtxKind, Flavor};
 
 crate::declare_lint! {
     /// ## What it does
@@ -50,122 +51,90 @@ crate::declare_lint! {
     };
 }
 
-/// Blocking functions and methods by canonical path.
-const BLOCKING: &[&str] = &[
-    "std::thread::sleep",
-    "std::fs::read",
-    "std::fs::read_to_string",
-    "std::fs::write",
-    "std::fs::copy",
-    "std::fs::create_dir",
-    "std::fs::create_dir_all",
-    "std::fs::remove_file",
-    "std::fs::remove_dir",
-    "std::fs::remove_dir_all",
-    "std::fs::rename",
-    "std::fs::metadata",
-    "std::fs::read_dir",
-    "std::fs::canonicalize",
-    "std::fs::File::open",
-    "std::fs::File::create",
-    "std::net::TcpStream::connect",
-    "std::net::TcpStream::connect_timeout",
-    "std::process::Command::output",
-    "std::process::Command::status",
-    "std::io::Stdin::read_line",
-    "std::io::Stdin::read_to_string",
-    "std::sync::mpsc::Receiver::recv",
-    "std::sync::mpsc::Receiver::recv_timeout",
-    "std::thread::JoinHandle::join",
-    "reqwest::blocking::Client::new",
-    "reqwest::blocking::Client::execute",
-    "reqwest::blocking::ClientBuilder::build",
-    "reqwest::blocking::RequestBuilder::send",
-];
-
-/// Whole modules whose free functions block.
-const BLOCKING_MODULES: &[&str] = &["reqwest::blocking::", "ureq::"];
-
 pub fn check(cx: &mut LintCx<'_>) {
-    let configured = &cx.cm.krate.blocking_functions;
-    for (file, m) in cx.files().iter().enumerate() {
-        for (id, call) in m.calls.iter().enumerate() {
-            let Some(path) = cx.cm.target(file, id).external() else {
-                continue;
-            };
-            let free_fn = matches!(call.callee, Callee::Path { .. });
-            let blocking = BLOCKING.contains(&path)
-                || free_fn && BLOCKING_MODULES.iter().any(|p| path.starts_with(p))
-                || configured.iter().any(|c| c == path);
-            if !blocking {
-                continue;
-            }
-            let Exec::Async { boundary, runtime } = cx.cm.exec(file, call.ctx) else {
-                continue;
-            };
-            let c = &m.ctxs[boundary];
-            let in_multi_thread_main = c.kind == CtxKind::Fn
-                && runtime.flavor == Flavor::MultiThread
-                && c.fn_id
-                    .and_then(|f| m.fns[f].entry.as_ref())
-                    .is_some_and(|e| !e.is_test);
-            // Tests block on purpose (a file written, a short sleep while a thread works).
-            let in_test = c.fn_id.is_some_and(|f| m.fns[f].in_test)
-                || m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
-            if in_multi_thread_main || in_test {
-                continue;
-            }
-            let certainty = if call.in_macro {
-                Certainty::Uncertain
-            } else {
-                Certainty::Certain
-            };
-            let name = cx.callee_text(file, id);
-            let mut d = cx.diagnostic(
-                &LINT,
-                certainty,
-                format!("blocking call `{name}` in async code"),
-                Label::new(call.label_range.clone(), "this blocks the executor thread"),
-            );
-            d.secondary.extend(cx.async_context_label(file, call.ctx));
-            d.notes.push("while it blocks, no other task runs on this thread; on a current-thread runtime the whole runtime stops".into());
-            match path {
-                "std::thread::sleep" if cx.can_await_in(file, call.ctx) => {
-                    let uses_tokio = cx.cm.krate.dependencies.iter().any(|d| d.package == "tokio");
-                    d.suggestions.push(Suggestion {
-                        message: "use the runtime's timer and `.await` it".into(),
-                        edits: vec![
-                            Edit {
-                                range: call.callee_range.clone(),
-                                replacement: "tokio::time::sleep".into(),
-                            },
-                            Edit {
-                                range: call.range.end..call.range.end,
-                                replacement: ".await".into(),
-                            },
-                        ],
-                        applicability: if uses_tokio {
-                            Applicability::MaybeIncorrect
-                        } else {
-                            Applicability::HasPlaceholders
-                        },
-                    });
-                }
-                p if p.starts_with("std::fs::") => d.help.push(
-                    "use `tokio::fs` (or another runtime's async file API), or move the work into `tokio::task::spawn_blocking`".into(),
-                ),
-                p if p.starts_with("reqwest::blocking::") => {
-                    d.notes.push("in debug builds `reqwest::blocking` panics when used in async code: it builds and drops a runtime of its own".into());
-                    d.help.push("use the async `reqwest::Client` and `.await` its requests".into());
-                }
-                p if p.starts_with("std::process::") => d.help.push(
-                    "use `tokio::process::Command` and `.await` its output, or move the call into `tokio::task::spawn_blocking`".into(),
-                ),
-                _ => d.help.push(
-                    "use the async equivalent and `.await` it, or move the call into `tokio::task::spawn_blocking`".into(),
-                ),
-            }
-            cx.emit(file, d);
+    for sink in cx.sinks(SinkKind::Blocking) {
+        let (file, id) = (sink.file, sink.call);
+        let m = &cx.files()[file];
+        let call = &m.calls[id];
+        let path = cx.cm.target(file, id).external().unwrap_or("");
+        // Through a chain of calls, only calls that wait for something else: a helper that
+        // reads a small file is common and rarely what stalls a runtime.
+        let long = sink.dep.is_some() || cx.cm.blocks_long(file, id);
+        let Some(site) = cx.wrong_site(&sink, |k| matches!(k, SiteKind::Async(_))) else {
+            continue;
+        };
+        if !site.direct() && !long {
+            continue;
         }
+        // Where the async code starts: the context itself, or the start of the chain.
+        let (origin_file, origin_ctx) = cx.cm.site_origin(&site).unwrap_or((file, call.ctx));
+        let om = &cx.files()[origin_file];
+        let Some(boundary) = cx.cm.async_boundary(origin_file, origin_ctx) else {
+            continue;
+        };
+        let c = &om.ctxs[boundary];
+        let runtime = site.kind.runtime().unwrap_or(crate::model::krate::RuntimeInfo::UNKNOWN);
+        let in_multi_thread_main = c.kind == CtxKind::Fn
+            && runtime.flavor == Flavor::MultiThread
+            && c.fn_id
+                .and_then(|f| om.fns[f].entry.as_ref())
+                .is_some_and(|e| !e.is_test);
+        // Tests block on purpose (a file written, a short sleep while a thread works).
+        let in_test = c.fn_id.is_some_and(|f| om.fns[f].in_test)
+            || om.ctxs[origin_ctx].fn_id.is_some_and(|f| om.fns[f].in_test)
+            || m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
+        if in_multi_thread_main || in_test {
+            continue;
+        }
+        let certainty = Certainty::of(sink.certain && site.certain);
+        let name = match cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some()) {
+            Some(dep) => dep,
+            None => cx.callee_text(file, id),
+        };
+        let mut d = cx.diagnostic(
+            &LINT,
+            certainty,
+            format!("blocking call `{name}` in async code"),
+            Label::new(call.label_range.clone(), "this blocks the executor thread"),
+        );
+        cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
+        d.notes.push("while it blocks, no other task runs on this thread; on a current-thread runtime the whole runtime stops".into());
+        match path {
+            "std::thread::sleep" if site.direct() && cx.can_await_in(file, call.ctx) => {
+                let uses_tokio = cx.cm.krate.dependencies.iter().any(|d| d.package == "tokio");
+                d.suggestions.push(Suggestion {
+                    message: "use the runtime's timer and `.await` it".into(),
+                    edits: vec![
+                        Edit {
+                            range: call.callee_range.clone(),
+                            replacement: "tokio::time::sleep".into(),
+                        },
+                        Edit {
+                            range: call.range.end..call.range.end,
+                            replacement: ".await".into(),
+                        },
+                    ],
+                    applicability: if uses_tokio {
+                        Applicability::MaybeIncorrect
+                    } else {
+                        Applicability::HasPlaceholders
+                    },
+                });
+            }
+            p if p.starts_with("std::fs::") => d.help.push(
+                "use `tokio::fs` (or another runtime's async file API), or move the work into `tokio::task::spawn_blocking`".into(),
+            ),
+            p if p.starts_with("reqwest::blocking::") => {
+                d.notes.push("in debug builds `reqwest::blocking` panics when used in async code: it builds and drops a runtime of its own".into());
+                d.help.push("use the async `reqwest::Client` and `.await` its requests".into());
+            }
+            p if p.starts_with("std::process::") => d.help.push(
+                "use `tokio::process::Command` and `.await` its output, or move the call into `tokio::task::spawn_blocking`".into(),
+            ),
+            _ => d.help.push(
+                "use the async equivalent and `.await` it, or move the call into `tokio::task::spawn_blocking`".into(),
+            ),
+        }
+        cx.emit(file, d);
     }
 }

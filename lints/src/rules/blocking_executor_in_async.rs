@@ -1,6 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
-use crate::model::krate::Driver;
+use crate::model::sites::SiteKind;
+use crate::model::summary::SinkKind;
 use crate::model::{Callee, Family};
 
 crate::declare_lint! {
@@ -42,37 +43,39 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &mut LintCx<'_>) {
-    for (file, m) in cx.files().iter().enumerate() {
-        for (id, call) in m.calls.iter().enumerate() {
-            let Some(Driver::OtherBlockOn(family)) = cx.cm.driver(file, id) else {
+        for sink in cx.sinks_matching(|k| matches!(k, SinkKind::BlockOnExecutor(_))) {
+            let SinkKind::BlockOnExecutor(family) = sink.kind else {
                 continue;
             };
-            let Some(site) = cx.async_site(file, call.ctx) else {
-                continue;
-            };
+            let (file, id) = (sink.file, sink.call);
+            let call = &cx.files()[file].calls[id];
             // async-std runs a nested `block_on` of its own on the same thread.
-            if family == Family::AsyncStd && site.runtime.family == Family::AsyncStd {
+            let Some(site) = cx.wrong_site(&sink, |k| match k {
+                SiteKind::Async(runtime) => {
+                    !(family == Family::AsyncStd && runtime.family == Family::AsyncStd)
+                }
+                _ => false,
+            }) else {
                 continue;
-            }
-            let name = cx.callee_text(file, id);
-            let certainty = if site.direct() {
-                Certainty::Certain
-            } else {
-                Certainty::Uncertain
             };
+            let name = match sink.dep {
+                Some(_) => format!("`{}`", cx.cm.sink_dep_path(&sink).unwrap_or_default()),
+                None => format!("`{}`", cx.callee_text(file, id)),
+            };
+            let certainty = Certainty::of(sink.certain && site.certain);
             let label = Label::new(
                 call.label_range.clone(),
                 "this parks the thread until the future completes",
             );
-            let mut d = cx.diagnostic(
-                &LINT,
-                certainty,
-                format!("`{name}` blocks an async task's thread"),
-                label,
-            );
-            cx.explain_site(&mut d, file, call.ctx, &site);
+            let message = match sink.dep {
+                Some(_) => format!("{name} blocks on an executor and is called from async code"),
+                None => format!("{name} blocks an async task's thread"),
+            };
+            let mut d = cx.diagnostic(&LINT, certainty, message, label);
+            cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
             d.notes.push("this does not panic: on a current-thread runtime (the default of `#[tokio::test]`) it hangs when the future needs this thread, and on a multi-thread runtime it takes a worker out of the pool".into());
             let edits = match (&call.callee, call.args.as_slice(), &call.receiver_range) {
+                _ if sink.dep.is_some() => None,
                 (Callee::Path { .. }, [future], _) => Some(super::await_argument(call, future)),
                 (Callee::Method { .. }, [], Some(receiver)) => Some(vec![Edit {
                     range: receiver.end..call.range.end,
@@ -92,5 +95,4 @@ pub fn check(cx: &mut LintCx<'_>) {
             }
             cx.emit(file, d);
         }
-    }
 }

@@ -1,6 +1,6 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
-use crate::model::krate::Exec;
+use crate::model::sites::SiteKind;
 use crate::model::{UseKind, ValueUse};
 
 crate::declare_lint! {
@@ -143,7 +143,7 @@ pub fn check(cx: &mut LintCx<'_>) {
         // A guard held across an `.await`.
         for &id in &guards {
             let b = &m.bindings[id];
-            if !matches!(cx.cm.exec(file, b.ctx), Exec::Async { .. }) {
+            if !cx.cm.sites(file, b.ctx).iter().any(|s| matches!(s.kind, SiteKind::Async(_))) {
                 continue;
             }
             let end = drop_at(id).map_or(b.scope_end, |r| r.start);

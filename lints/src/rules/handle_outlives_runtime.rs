@@ -1,4 +1,5 @@
-use super::runtime_dropped_in_async::{BY_REF, RUNTIMES};
+use crate::model::ownership::RUNTIME_BY_REF as BY_REF;
+use crate::model::types::RUNTIME_TYPES as RUNTIMES;
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::{Callee, CallId, CtxKind, FileModel, Prov, UseKind, ValueUse};
@@ -118,8 +119,7 @@ fn returned_from_its_fn(
     if b.is_param || !matches!(b.prov, Prov::Known(_) | Prov::Ret(_) | Prov::MethodRet(..)) {
         return;
     }
-    let Some(init) = b.init_call else { return };
-    if cx.cm.call_value_is_shared(file, init) || m.ctxs[b.ctx].kind != CtxKind::Fn {
+    if b.init_call.is_none() || !cx.cm.binding_owns_value(file, b) || m.ctxs[b.ctx].kind != CtxKind::Fn {
         return;
     }
     if b.uses.iter().any(|u| cx.cm.use_escapes(file, b, u, BY_REF)) {

@@ -3,8 +3,11 @@
 
 use crate::diagnostic::{Diagnostic, Label, Level};
 use crate::lint::{Lint, LintLevels};
-use crate::model::krate::{CrateModel, Exec, FnRef, RuntimeInfo};
-use crate::model::{BindingId, Callee, CrateInfo, CtxId, CtxKind, Family, FileModel};
+use crate::model::krate::{CrateModel, Exec, SyncRoot};
+use crate::model::sinks::Sink;
+use crate::model::sites::{Site, SiteKind};
+use crate::model::summary::{CrateSummary, SinkKind};
+use crate::model::{BindingId, Callee, CrateInfo, CtxId, CtxKind, FileModel};
 
 macro_rules! rules {
     ($($rule:ident),* $(,)?) => {
@@ -42,12 +45,20 @@ pub fn find_lint(name: &str) -> Option<&'static Lint> {
     LINTS.iter().copied().find(|l| l.name == name)
 }
 
+/// What checking a crate finds: each file's diagnostics, and for a library, its summary for
+/// the crates that depend on it.
+pub struct CrateCheck {
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+    pub summary: Option<CrateSummary>,
+}
+
 pub fn check_crate(
     krate: &CrateInfo,
     files: &[FileModel],
+    deps: &[CrateSummary],
     levels: &LintLevels,
-) -> Vec<Vec<Diagnostic>> {
-    let cm = CrateModel::new(krate, files);
+) -> CrateCheck {
+    let cm = CrateModel::new(krate, files, deps);
     let mut cx = LintCx {
         cm: &cm,
         levels,
@@ -75,7 +86,11 @@ pub fn check_crate(
         file.sort_by(|a, b| (a.primary.range.start, a.code).cmp(&(b.primary.range.start, b.code)));
         file.dedup();
     }
-    out
+    let summary = (krate.kind == crate::CrateKind::Lib).then(|| cm.summary(&krate.name));
+    CrateCheck {
+        diagnostics: out,
+        summary,
+    }
 }
 
 /// What a rule sees: the crate model, and where its findings go.
@@ -106,30 +121,23 @@ pub fn await_argument(
     ]
 }
 
-/// Async code, directly or through the call graph (`via`: the sync fn that is reached).
-#[derive(Clone, Copy, Debug)]
-pub struct AsyncSite {
-    pub via: Option<FnRef>,
-    pub runtime: RuntimeInfo,
-}
-
-impl AsyncSite {
-    pub fn direct(&self) -> bool {
-        self.via.is_none()
-    }
-
-    /// Runs on tokio, or on an executor the model does not know (most async Rust is tokio).
-    pub fn maybe_tokio(&self) -> bool {
-        matches!(self.runtime.family, Family::Tokio | Family::Unknown)
-    }
-}
-
 /// How sure a finding is: only `Certain` findings may be reported above warn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Certainty {
     Certain,
-    /// An unknown receiver, a call chain, a maybe-async closure, a macro's tokens.
+    /// An unknown receiver, a call resolved by its name, a macro's tokens.
     Uncertain,
+}
+
+impl Certainty {
+    /// Certain when every part is.
+    pub fn of(certain: bool) -> Certainty {
+        if certain {
+            Certainty::Certain
+        } else {
+            Certainty::Uncertain
+        }
+    }
 }
 
 impl<'a> LintCx<'a> {
@@ -197,29 +205,75 @@ impl<'a> LintCx<'a> {
         Some(Label::new(range, message))
     }
 
-    /// Whether code in `ctx` runs as async code: directly, or in a sync fn reached from it.
-    pub fn async_site(&self, file: usize, ctx: CtxId) -> Option<AsyncSite> {
-        match self.cm.exec(file, ctx) {
-            Exec::Async { runtime, .. } => Some(AsyncSite { via: None, runtime }),
-            _ => self.reached_sync_fn(file, ctx).map(|f| AsyncSite {
-                via: Some(f),
-                runtime: RuntimeInfo::UNKNOWN,
-            }),
-        }
-    }
-
     /// Whether `.await` can be written at code in `ctx`: it is the async body itself, not a
     /// sync closure inside it.
     pub fn can_await_in(&self, file: usize, ctx: CtxId) -> bool {
         matches!(self.cm.exec(file, ctx), Exec::Async { boundary, .. } if boundary == ctx)
     }
 
-    /// Adds the async context's label (direct) or the call chain (transitive) to a finding.
-    pub fn explain_site(&self, d: &mut Diagnostic, file: usize, ctx: CtxId, site: &AsyncSite) {
+    /// The sinks of one kind (see [`crate::model::sinks`]).
+    pub fn sinks(&self, kind: SinkKind) -> Vec<Sink> {
+        self.cm.sinks(kind).copied().collect()
+    }
+
+    /// The sinks whose kind `wanted` accepts.
+    pub fn sinks_matching(&self, wanted: impl Fn(SinkKind) -> bool) -> Vec<Sink> {
+        self.cm
+            .all_sinks()
+            .iter()
+            .filter(|s| wanted(s.kind))
+            .copied()
+            .collect()
+    }
+
+    /// The best site of a sink's call that `wrong` accepts: where the sink is wrong.
+    pub fn wrong_site(&self, sink: &Sink, wrong: impl Fn(&SiteKind) -> bool) -> Option<Site> {
+        let sites = self.cm.call_sites(sink.file, sink.call);
+        self.cm.site_where(&sites, wrong)
+    }
+
+    /// Explains where a finding runs: the async context's label for a direct site, the chain
+    /// of calls for one reached through calls, and for a call into a dependency, the
+    /// dependency's chain down to the place.
+    pub fn explain(
+        &self,
+        d: &mut Diagnostic,
+        file: usize,
+        ctx: CtxId,
+        site: &Site,
+        sink: Option<&Sink>,
+    ) {
         match site.via {
-            None => d.secondary.extend(self.async_context_label(file, ctx)),
-            Some(f) => d.notes.extend(self.cm.chain_notes(f)),
+            None => match site.kind {
+                SiteKind::Async(_) => d.secondary.extend(self.async_context_label(file, ctx)),
+                SiteKind::Sync(root) => d.secondary.extend(self.root_label(file, ctx, root)),
+                SiteKind::Entered => {}
+            },
+            Some(_) => d.notes.extend(self.cm.site_notes(site)),
         }
+        if let Some(sink) = sink {
+            d.notes.extend(self.cm.dep_notes(sink));
+        }
+    }
+
+    /// A label on the head of the sync context that runs on a thread of kind `root`.
+    fn root_label(&self, file: usize, ctx: CtxId, root: SyncRoot) -> Option<Label> {
+        let m = &self.files()[file];
+        let mut ctx = ctx;
+        while let Some(parent) = m.ctxs[ctx].parent {
+            if self.cm.exec(file, ctx) != self.cm.exec(file, parent) {
+                break;
+            }
+            ctx = parent;
+        }
+        let message = match root {
+            SyncRoot::Main => "`main` runs without a runtime",
+            SyncRoot::Test => "a plain `#[test]` runs without a runtime",
+            SyncRoot::Thread => "this closure runs on a new thread, outside any runtime",
+            SyncRoot::Blocking => "this closure runs on a blocking thread",
+            SyncRoot::Rayon => "this closure runs on a rayon thread",
+        };
+        Some(Label::new(m.ctxs[ctx].head.clone(), message))
     }
 
     /// Local bindings visible at `offset` in `ctx` whose value is of the watched type `ty`.
@@ -247,17 +301,6 @@ impl<'a> LintCx<'a> {
         match &self.files()[file].calls[call].callee {
             Callee::Path { text, .. } => text.clone(),
             Callee::Method { name, .. } => format!(".{name}()"),
-        }
-    }
-
-    /// The sync fn code runs in, when it is reached from async code (for transitive findings).
-    pub fn reached_sync_fn(&self, file: usize, ctx: CtxId) -> Option<FnRef> {
-        match self.cm.exec(file, ctx) {
-            Exec::Sync {
-                fn_ref: Some(f),
-                root: None,
-            } => self.cm.reached_from_async(f).map(|_| f),
-            _ => None,
         }
     }
 }

@@ -1,7 +1,9 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Label, Suggestion};
-use crate::model::krate::{Driver, Exec, Target};
-use crate::model::{paths, Family};
+use crate::model::krate::{Driver, Target};
+use crate::model::paths;
+use crate::model::sites::SiteKind;
+use crate::model::summary::SinkKind;
 
 crate::declare_lint! {
     /// ## What it does
@@ -49,106 +51,83 @@ crate::declare_lint! {
 const PANIC: &str = "tokio panics with: Cannot start a runtime from within a runtime. This happens because a function (like `block_on`) attempted to block the current thread while the thread is being used to drive asynchronous tasks. If you are in an async function, use `.await` on the future instead of blocking on it.";
 
 pub fn check(cx: &mut LintCx<'_>) {
-    for (file, m) in cx.files().iter().enumerate() {
-        for (id, call) in m.calls.iter().enumerate() {
-            if call.in_macro {
-                continue;
+    for sink in cx.sinks(SinkKind::BlockOnRuntime) {
+        let (file, id) = (sink.file, sink.call);
+        let m = &cx.files()[file];
+        let call = &m.calls[id];
+        // Other executors do not set tokio's context: their threads can block on tokio.
+        let Some(site) = cx.wrong_site(&sink, SiteKind::is_maybe_tokio_async) else {
+            continue;
+        };
+        let target = cx.cm.target(file, id);
+        let entry = match target {
+            Target::Fn { fn_ref, .. } => cx.cm.fn_def(*fn_ref).entry.as_ref().map(|e| {
+                (cx.cm.fn_def(*fn_ref).name.clone(), e.attr.clone(), (fn_ref.0 == file).then(|| e.range.clone()))
+            }),
+            Target::Dep { fn_ref, .. } if sink.dep.is_none() => {
+                let f = &cx.cm.deps[fn_ref.0].fns[fn_ref.1];
+                f.entry.as_ref().map(|e| (f.path.clone(), e.attr.clone(), None))
             }
-            let direct = match cx.cm.exec(file, call.ctx) {
-                // Other executors do not set tokio's context: their threads can block on tokio.
-                Exec::Async { runtime, .. } => {
-                    matches!(runtime.family, Family::Tokio | Family::Unknown)
-                }
-                _ => false,
+            _ => None,
+        };
+        let driver = cx.cm.driver(file, id) == Some(Driver::TokioBlockOn);
+        let (message, help, suggestion) = if driver {
+            let target = target.external().unwrap_or("block_on");
+            let owner = paths::last_segment(paths::parent_path(target));
+            let awaitable = site.direct() && cx.can_await_in(file, call.ctx);
+            let suggestion = match (awaitable, call.args.as_slice()) {
+                (true, [future]) => Some(Suggestion {
+                    message: "`.await` the future instead".into(),
+                    edits: super::await_argument(call, future),
+                    applicability: Applicability::MaybeIncorrect,
+                }),
+                _ => None,
             };
-            let reached = if direct {
-                None
-            } else {
-                cx.reached_sync_fn(file, call.ctx)
-            };
-            if !direct && reached.is_none() {
-                continue;
-            }
-            let (message, help, certain_target, suggestion) = if cx.cm.driver(file, id)
-                == Some(Driver::TokioBlockOn)
-            {
-                let target = cx.cm.target(file, id).external().unwrap_or("block_on");
-                let owner = paths::last_segment(paths::parent_path(target));
-                let awaitable = direct && cx.can_await_in(file, call.ctx);
-                let suggestion = match (awaitable, call.args.as_slice()) {
-                    (true, [future]) => Some(Suggestion {
-                        message: "`.await` the future instead".into(),
-                        edits: super::await_argument(call, future),
-                        applicability: Applicability::MaybeIncorrect,
-                    }),
-                    _ => None,
-                };
-                (
-                    format!("`{owner}::block_on` called from async code"),
-                    if direct {
-                        "`.await` the future instead".to_string()
-                    } else {
-                        "make this fn async and `.await` the future, or call it inside `tokio::task::spawn_blocking`".to_string()
-                    },
-                    true,
-                    suggestion,
-                )
-            } else if let Target::Fn { fn_ref, certain } = cx.cm.target(file, id) {
-                let callee = cx.cm.fn_def(*fn_ref);
-                let Some(entry) = &callee.entry else { continue };
-                if entry.is_test || entry.family != Family::Tokio {
-                    continue;
-                }
-                (
-                    format!(
-                        "`{}` starts a runtime (`#[{}]`) and is called from async code",
-                        callee.name, entry.attr
-                    ),
-                    format!(
-                        "remove `#[{}]` so that `{}` is a plain `async fn`, and `.await` it",
-                        entry.attr, callee.name
-                    ),
-                    *certain,
-                    None,
-                )
-            } else {
-                continue;
-            };
-            let certainty = if direct && certain_target {
-                Certainty::Certain
-            } else {
-                Certainty::Uncertain
-            };
-            let label = Label::new(
-                call.label_range.clone(),
-                "this blocks a thread that is driving async tasks",
-            );
-            let mut d = cx.diagnostic(&LINT, certainty, message, label);
-            if let Some(context) = cx.async_context_label(file, call.ctx) {
-                d.secondary.push(context);
-            }
-            if let Some(f) = reached {
-                d.notes.extend(cx.cm.chain_notes(f));
-            }
-            if let Target::Fn { fn_ref, .. } = cx.cm.target(file, id) {
-                if let Some(entry) = &cx.cm.fn_def(*fn_ref).entry {
-                    if fn_ref.0 == file {
-                        d.secondary.push(Label::new(
-                            entry.range.clone(),
-                            "this attribute makes the fn build a runtime and block on it",
-                        ));
-                    }
-                }
-            }
-            d.notes.push(PANIC.into());
-            match suggestion {
-                Some(s) => d.suggestions.push(s),
-                None => d.help.push(help),
-            }
-            cx.emit(file, d);
+            (
+                format!("`{owner}::block_on` called from async code"),
+                if site.direct() {
+                    "`.await` the future instead".to_string()
+                } else {
+                    "make this fn async and `.await` the future, or call it inside `tokio::task::spawn_blocking`".to_string()
+                },
+                suggestion,
+            )
+        } else if let Some((name, attr, _)) = &entry {
+            (
+                format!("`{name}` starts a runtime (`#[{attr}]`) and is called from async code"),
+                format!("remove `#[{attr}]` so that `{name}` is a plain `async fn`, and `.await` it"),
+                None,
+            )
+        } else {
+            let callee = cx.cm.sink_dep_path(&sink).unwrap_or_default();
+            (
+                format!("`{callee}` blocks on a tokio runtime and is called from async code"),
+                format!("call `{callee}` inside `tokio::task::spawn_blocking`, or use an async API of the library and `.await` it"),
+                None,
+            )
+        };
+        let certainty = Certainty::of(sink.certain && site.certain);
+        let label = Label::new(
+            call.label_range.clone(),
+            "this blocks a thread that is driving async tasks",
+        );
+        let mut d = cx.diagnostic(&LINT, certainty, message, label);
+        cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
+        if let Some((_, _, Some(range))) = entry {
+            d.secondary.push(Label::new(
+                range,
+                "this attribute makes the fn build a runtime and block on it",
+            ));
         }
+        d.notes.push(PANIC.into());
+        match suggestion {
+            Some(s) => d.suggestions.push(s),
+            None => d.help.push(help),
+        }
+        cx.emit(file, d);
     }
 }
+
 #[cfg(test)]
 mod tests {
     use crate::testing::lint;
@@ -186,7 +165,7 @@ async fn f() { load(); }
         assert_eq!(found, vec![
             ("nested_runtime_block_on", 5, Level::Deny),
             ("nested_runtime_block_on", 8, Level::Deny),
-            ("nested_runtime_block_on", 20, Level::Warn),
+            ("nested_runtime_block_on", 20, Level::Deny),
             ("nested_runtime_block_on", 24, Level::Deny),
         ]);
     }

@@ -94,16 +94,18 @@ pub fn check(cx: &mut LintCx<'_>) {
             if !paths::needs_runtime_context(path) {
                 continue;
             }
-            let Exec::Sync {
-                fn_ref: Some(f),
-                root: None,
-            } = cx.cm.exec(file, call.ctx)
-            else {
-                continue;
-            };
-            if cx.cm.reached_from_async(f).is_some()
+            // In a plain sync fn that nothing known calls: where a runtime-less, async or
+            // entered place calls it, other lints answer (or nothing is wrong).
+            let in_plain_fn = matches!(
+                cx.cm.exec(file, call.ctx),
+                Exec::Sync {
+                    fn_ref: Some(_),
+                    root: None
+                }
+            );
+            if !in_plain_fn
+                || !cx.cm.call_sites(file, id).is_empty()
                 || cx.cm.entered_at(file, call.ctx, call.range.start)
-                || cx.cm.inside_block_on(file, id)
             {
                 continue;
             }

@@ -1,6 +1,7 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
-use crate::model::krate::Exec;
+use crate::model::sites::SiteKind;
+use crate::model::summary::SinkKind;
 use crate::model::{Family, Flavor};
 
 crate::declare_lint! {
@@ -42,49 +43,35 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &mut LintCx<'_>) {
-    for (file, m) in cx.files().iter().enumerate() {
-        for (id, call) in m.calls.iter().enumerate() {
-            if cx.cm.target(file, id).external() != Some("tokio::task::spawn_local") {
-                continue;
+    for sink in cx.sinks(SinkKind::SpawnLocal) {
+        let (file, id) = (sink.file, sink.call);
+        let call = &cx.files()[file].calls[id];
+        // Known not to run in a `LocalSet`: a tokio runtime of a known flavor without one,
+        // or a thread without any runtime.
+        let Some(site) = cx.wrong_site(&sink, |k| match k {
+            SiteKind::Async(r) => {
+                r.family == Family::Tokio
+                    && matches!(r.flavor, Flavor::CurrentThread | Flavor::MultiThread)
             }
-            let (certain, context) = match cx.cm.exec(file, call.ctx) {
-                Exec::Async { runtime, .. } => {
-                    let known_not_local = runtime.family == Family::Tokio
-                        && matches!(runtime.flavor, Flavor::CurrentThread | Flavor::MultiThread);
-                    if !known_not_local {
-                        continue;
-                    }
-                    (cx.cm.runtime_is_direct(file, call.ctx), cx.async_context_label(file, call.ctx))
-                }
-                Exec::Sync { root: Some(root), .. } if root.is_runtime_less() => {
-                    if cx.cm.entered_at(file, call.ctx, call.range.start)
-                        || cx.cm.inside_block_on(file, id)
-                    {
-                        continue;
-                    }
-                    (true, None)
-                }
-                _ => continue,
-            };
-            let certainty = if certain && !call.in_macro {
-                Certainty::Certain
-            } else {
-                Certainty::Uncertain
-            };
-            let label = Label::new(call.label_range.clone(), "no `LocalSet` runs this code");
-            let mut d = cx.diagnostic(
-                &LINT,
-                certainty,
-                "`spawn_local` called outside a `LocalSet`",
-                label,
-            );
-            if let Some(mut context) = context {
+            k => k.is_runtime_less(),
+        }) else {
+            continue;
+        };
+        let certainty = Certainty::of(sink.certain && site.certain);
+        let label = Label::new(call.label_range.clone(), "no `LocalSet` runs this code");
+        let message = match cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some()) {
+            Some(path) => format!("`{path}` calls `spawn_local` and is called outside a `LocalSet`"),
+            None => "`spawn_local` called outside a `LocalSet`".to_string(),
+        };
+        let mut d = cx.diagnostic(&LINT, certainty, message, label);
+        cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
+        for context in &mut d.secondary {
+            if matches!(site.kind, SiteKind::Async(_)) {
                 context.message = "this runs on a runtime without a `LocalSet`".into();
-                d.secondary.push(context);
             }
-            d.notes.push("tokio panics with: `spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`".into());
-            d.help.push("run this code inside a `LocalSet` (`local.run_until(async { .. }).await`), or use `#[tokio::main(flavor = \"local\")]`".into());
-            cx.emit(file, d);
         }
+        d.notes.push("tokio panics with: `spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`".into());
+        d.help.push("run this code inside a `LocalSet` (`local.run_until(async { .. }).await`), or use `#[tokio::main(flavor = \"local\")]`".into());
+        cx.emit(file, d);
     }
 }

@@ -1,6 +1,8 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
-use crate::model::Callee;
+use crate::model::sites::SiteKind;
+use crate::model::summary::SinkKind;
+use crate::model::{apis, Callee};
 
 crate::declare_lint! {
     /// ## What it does
@@ -39,72 +41,39 @@ crate::declare_lint! {
     };
 }
 
-/// Blocking method, its argument count, and the async method to use instead.
-const METHODS: &[(&str, usize, &str)] = &[
-    ("blocking_recv", 0, "recv"),
-    ("blocking_recv_many", 2, "recv_many"),
-    ("blocking_send", 1, "send"),
-    ("blocking_lock", 0, "lock"),
-    ("blocking_lock_owned", 0, "lock_owned"),
-    ("blocking_read", 0, "read"),
-    ("blocking_write", 0, "write"),
-    ("blocking_acquire", 0, "acquire"),
-    ("blocking_acquire_many", 1, "acquire_many"),
-    ("blocking_acquire_owned", 0, "acquire_owned"),
-    ("blocking_acquire_many_owned", 1, "acquire_many_owned"),
-];
-
 const PANIC: &str = "tokio panics with: Cannot block the current thread from within a runtime. This happens because a function attempted to block the current thread while the thread is being used to drive asynchronous tasks.";
 
 pub fn check(cx: &mut LintCx<'_>) {
-    let crate_methods: std::collections::HashSet<&str> = cx
-        .files()
-        .iter()
-        .flat_map(|f| f.method_names.iter().map(String::as_str))
-        .collect();
-    let deps = &cx.cm.krate.dependencies;
-    let uses_tokio = deps.is_empty() || deps.iter().any(|d| d.package == "tokio");
-    for (file, m) in cx.files().iter().enumerate() {
-        for (id, call) in m.calls.iter().enumerate() {
-            let Callee::Method { name, .. } = &call.callee else {
-                continue;
-            };
-            let Some(&(_, argc, async_name)) = METHODS.iter().find(|(n, ..)| n == name) else {
-                continue;
-            };
-            if !call.in_macro && call.args.len() != argc {
-                continue;
-            }
-            let tokio_receiver = match cx.cm.receiver_ty(file, id) {
-                Some(ty) if ty.lib_path().is_some_and(|p| p.starts_with("tokio::sync::")) => true,
-                Some(_) => continue,
-                None if !uses_tokio || crate_methods.contains(name.as_str()) => continue,
-                None => false,
-            };
-            let Some(site) = cx.async_site(file, call.ctx) else {
-                continue;
-            };
-            if !site.maybe_tokio() {
-                continue;
-            }
-            let certainty = if site.direct() && !call.in_macro {
-                Certainty::Certain
-            } else {
-                Certainty::Uncertain
-            };
-            let label = Label::new(
-                call.label_range.clone(),
-                "this blocks the thread that is driving async tasks",
-            );
-            let mut d = cx.diagnostic(
-                &LINT,
-                certainty,
-                format!("`{name}` called from async code"),
-                label,
-            );
-            cx.explain_site(&mut d, file, call.ctx, &site);
-            d.notes.push(PANIC.into());
-            if site.direct() && !call.in_macro && cx.can_await_in(file, call.ctx) {
+    for sink in cx.sinks(SinkKind::BlockingMethod) {
+        let (file, id) = (sink.file, sink.call);
+        let call = &cx.files()[file].calls[id];
+        let Some(site) = cx.wrong_site(&sink, SiteKind::is_maybe_tokio_async) else {
+            continue;
+        };
+        let method = match &call.callee {
+            Callee::Method { name, .. } if sink.dep.is_none() => Some(name.as_str()),
+            _ => None,
+        };
+        let message = match (method, cx.cm.sink_dep_path(&sink)) {
+            (Some(name), _) => format!("`{name}` called from async code"),
+            (None, Some(path)) => format!("`{path}` calls a tokio blocking method and is called from async code"),
+            (None, None) => continue,
+        };
+        let certainty = Certainty::of(sink.certain && site.certain);
+        let label = Label::new(
+            call.label_range.clone(),
+            "this blocks the thread that is driving async tasks",
+        );
+        let mut d = cx.diagnostic(&LINT, certainty, message, label);
+        cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
+        d.notes.push(PANIC.into());
+        let replacement = method.and_then(apis::tokio_blocking_method);
+        match replacement {
+            Some((_, async_name)) if site.direct() && !call.in_macro && cx.can_await_in(file, call.ctx) => {
+                let tokio_receiver = cx
+                    .cm
+                    .receiver_ty(file, id)
+                    .is_some_and(|ty| ty.lib_path().is_some_and(|p| p.starts_with("tokio::sync::")));
                 let applicability = if tokio_receiver {
                     Applicability::MachineApplicable
                 } else {
@@ -124,12 +93,12 @@ pub fn check(cx: &mut LintCx<'_>) {
                     ],
                     applicability,
                 });
-            } else {
-                d.help.push(format!(
-                    "make the caller async and use `{async_name}(..).await`, or move the blocking call into `tokio::task::spawn_blocking`"
-                ));
             }
-            cx.emit(file, d);
+            Some((_, async_name)) => d.help.push(format!(
+                "make the caller async and use `{async_name}(..).await`, or move the blocking call into `tokio::task::spawn_blocking`"
+            )),
+            None => d.help.push("call it inside `tokio::task::spawn_blocking`, or use the library's async API and `.await` it".into()),
         }
+        cx.emit(file, d);
     }
 }

@@ -1,0 +1,185 @@
+//! Who owns a value and where it ends: the tokio runtimes a crate builds and drops, directly or
+//! inside a value of one of its own (or a dependency's) types.
+
+use super::krate::{CrateModel, Driver};
+use super::types::RUNTIME_TYPES;
+use super::*;
+
+/// Runtime methods that borrow it.
+pub const RUNTIME_BY_REF: &[&str] = &[
+    "block_on",
+    "enter",
+    "spawn",
+    "spawn_blocking",
+    "handle",
+    "metrics",
+    "shutdown_timeout",
+    "shutdown_background",
+];
+
+/// A runtime (or a value that owns one) that a binding creates and that ends where the binding
+/// does: at the end of its scope, at `drop(..)`, at a waiting `shutdown_timeout`, or at the end
+/// of the `async move` block it is moved into.
+#[derive(Clone, Debug)]
+pub struct RuntimeDrop {
+    pub file: usize,
+    pub binding: BindingId,
+    /// The context whose end drops it: the binding's, or the `async move` block it moves into.
+    pub home: CtxId,
+    /// Where it is dropped, and a label saying how.
+    pub at: Range<usize>,
+    pub how: &'static str,
+    /// For a value of a struct that owns a runtime: the struct's path and the field.
+    pub owner: Option<(String, String)>,
+    /// The binding is also blocked on (`rt.block_on(..)`): in async code that panics first.
+    pub blocked_on: bool,
+    /// `?` and `return` between the binding and the drop, where it is dropped too.
+    pub early_exits: Vec<usize>,
+}
+
+impl CrateModel<'_> {
+    /// Every runtime the crate creates and drops in the same body, wherever that runs.
+    pub fn runtime_drops(&self) -> Vec<RuntimeDrop> {
+        let mut out = Vec::new();
+        for (file, m) in self.files.iter().enumerate() {
+            for (id, b) in m.bindings.iter().enumerate() {
+                if let Some(found) = self.runtime_drop(file, id, b) {
+                    out.push(found);
+                }
+            }
+        }
+        out
+    }
+
+    fn runtime_drop(&self, file: usize, id: BindingId, b: &Binding) -> Option<RuntimeDrop> {
+        let m = &self.files[file];
+        if b.is_param || b.init_call.is_none() {
+            return None;
+        }
+        // Created here: a constructor or a fn that returns a runtime, not a copy of another binding.
+        if !matches!(b.prov, Prov::Known(_) | Prov::Ret(_) | Prov::MethodRet(..)) {
+            return None;
+        }
+        let ty = self.ty(file, &b.prov)?;
+        let owner = match &ty {
+            _ if RUNTIME_TYPES.iter().any(|r| ty.is(r)) => None,
+            Ty::Crate(path) => Some((path.clone(), self.runtime_owning_field(path)?)),
+            _ => return None,
+        };
+        // A reference, or one owner of several: dropping it ends nothing.
+        if !self.binding_owns_value(file, b) {
+            return None;
+        }
+        let owner_methods;
+        let by_ref: &[&str] = match &owner {
+            Some((path, _)) => {
+                owner_methods = self.borrowing_methods(path);
+                &owner_methods
+            }
+            None => RUNTIME_BY_REF,
+        };
+        // Where the runtime ends: its own context, or the `move` async block it is moved into.
+        let mut home = b.ctx;
+        let moved: Vec<Option<CtxId>> =
+            b.uses.iter().map(|u| self.moved_into(file, b, u)).collect();
+        let mut targets: Vec<CtxId> = moved.iter().flatten().copied().collect();
+        targets.sort_unstable();
+        targets.dedup();
+        let mut moved_into_async = None;
+        match targets.as_slice() {
+            [] => {}
+            [only] => {
+                if matches!(
+                    m.ctxs[*only].kind,
+                    CtxKind::AsyncBlock | CtxKind::Closure { is_async: true }
+                ) {
+                    home = *only;
+                    moved_into_async = Some(*only);
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+        let escapes = b.uses.iter().zip(&moved).any(|(u, into)| match into {
+            Some(_) => self.use_escapes_from(file, home, u, by_ref),
+            None => self.use_escapes(file, b, u, by_ref),
+        });
+        if escapes {
+            return None;
+        }
+        let method_use = |wanted: &str| {
+            b.uses
+                .iter()
+                .filter_map(|u| m.method_call_on(u))
+                .find_map(|(call, name)| (name == wanted).then_some(call))
+        };
+        if method_use("shutdown_background").is_some() {
+            return None;
+        }
+        let blocked_on = b.uses.iter().any(|u| match u.kind {
+            UseKind::Receiver(call) => self.driver(file, call) == Some(Driver::TokioBlockOn),
+            _ => false,
+        });
+        let explicit_drop = b.uses.iter().find_map(|u| match u.kind {
+            UseKind::Arg(call) if self.is_drop_use(file, u) => Some(call),
+            _ => None,
+        });
+        // `shutdown_timeout` with a zero timeout does not wait.
+        let timeout = method_use("shutdown_timeout").filter(|&call| {
+            !m.calls[call]
+                .short_args
+                .first()
+                .is_some_and(|a| a.as_deref().is_some_and(is_zero_duration))
+        });
+        if method_use("shutdown_timeout").is_some() && timeout.is_none() {
+            return None;
+        }
+        let (at, how) = match (timeout, explicit_drop) {
+            (Some(call), _) => (
+                m.calls[call].label_range.clone(),
+                "`shutdown_timeout` waits for the runtime's threads here, inside async code",
+            ),
+            (None, Some(call)) => (
+                m.calls[call].range.clone(),
+                "the runtime is dropped here, inside async code",
+            ),
+            (None, None) => match moved_into_async {
+                Some(block) => {
+                    let end = m.ctxs[block].range.end;
+                    (
+                        end.saturating_sub(1)..end,
+                        "the runtime was moved into this async block and is dropped when it ends",
+                    )
+                }
+                None => (
+                    b.scope_end.saturating_sub(1)..b.scope_end,
+                    "the runtime is dropped here, at the end of its scope, inside async code",
+                ),
+            },
+        };
+        let early_exits = m
+            .exits
+            .iter()
+            .filter(|e| e.ctx == home && e.offset > b.range.end && e.offset < at.start)
+            .map(|e| e.offset)
+            .collect();
+        Some(RuntimeDrop {
+            file,
+            binding: id,
+            home,
+            at,
+            how,
+            owner,
+            blocked_on,
+            early_exits,
+        })
+    }
+}
+
+/// `Duration::ZERO`, `Duration::from_secs(0)`, `Duration::from_nanos(0)`, ...
+fn is_zero_duration(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.ends_with("Duration::ZERO")
+        || compact.ends_with("(0)") && compact.contains("Duration::from_")
+}
