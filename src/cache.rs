@@ -13,7 +13,9 @@
 //! length, checksum, decoding); one that fails any check is ignored and rewritten.
 
 use appstract_lints::model::AttrAllow;
-use appstract_lints::{CrateInfo, Diagnostic, FileAnalysis, FileModel, ModDecl, Outline};
+use appstract_lints::{
+    CrateInfo, CrateSummary, Diagnostic, FileAnalysis, FileModel, ModDecl, Outline,
+};
 use bincode::Options;
 use std::fs;
 use std::io::Write;
@@ -80,6 +82,21 @@ impl EncodedModel {
     }
 }
 
+/// What checking a crate found per file, and its summary.
+pub type CrateFindings = (Vec<Vec<Diagnostic>>, Option<CrateSummary>);
+
+/// A hash of a library's summary, for the keys of the crates checked with it.
+pub fn summary_hash(summary: &CrateSummary) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(b"summary");
+    match options().serialize(summary) {
+        Ok(bytes) => hasher.update(&bytes),
+        // Never happens for plain data; a hash of its debug form is as good a key.
+        Err(_) => hasher.update(format!("{summary:?}").as_bytes()),
+    }
+    hasher.digest128()
+}
+
 /// A hash of a crate's description, under `seed` (the tool's hash, for the cache).
 pub fn crate_hash(seed: u128, info: &CrateInfo) -> u128 {
     let mut hasher = Xxh3::new();
@@ -141,14 +158,24 @@ impl Cache {
         Key(file_hash(krate.0, path, module_path, text))
     }
 
-    /// Everything checking a crate depends on: the crate's description and the keys of its
-    /// files (each covers the file's text and path), in the order the files are checked in.
-    pub fn check_key(&self, krate: CrateKey, files: impl IntoIterator<Item = Key>) -> Key {
+    /// Everything checking a crate depends on: the crate's description, the keys of its files
+    /// (each covers the file's text and path), in the order the files are checked in, and
+    /// the hashes of the summaries of the libraries it is checked with.
+    pub fn check_key(
+        &self,
+        krate: CrateKey,
+        files: impl IntoIterator<Item = Key>,
+        summaries: impl IntoIterator<Item = u128>,
+    ) -> Key {
         let mut hasher = Xxh3::new();
         hasher.update(b"crate check");
         hasher.update(&krate.0.to_le_bytes());
         for file in files {
             hasher.update(&file.0.to_le_bytes());
+        }
+        hasher.update(b"summaries");
+        for summary in summaries {
+            hasher.update(&summary.to_le_bytes());
         }
         Key(hasher.digest128())
     }
@@ -192,20 +219,25 @@ impl Cache {
         }
     }
 
-    /// What checking a crate found in each of its files, if there is a sound entry for `key`
-    /// (see [`Cache::check_key`]) with one list per file.
-    pub fn load_findings(&self, key: Key, files: usize) -> Option<Vec<Vec<Diagnostic>>> {
+    /// What checking a crate found in each of its files, and for a library its summary, if
+    /// there is a sound entry for `key` (see [`Cache::check_key`]) with one list per file.
+    pub fn load_findings(&self, key: Key, files: usize) -> Option<CrateFindings> {
         let bytes = fs::read(self.entry_path(key)).ok()?;
-        let findings: Vec<Vec<Diagnostic>> = options()
+        let (findings, summary): CrateFindings = options()
             .with_limit(bytes.len() as u64 * 64 + 4096)
             .deserialize(checked_payload(&bytes, key)?)
             .ok()?;
-        (findings.len() == files).then_some(findings)
+        (findings.len() == files).then_some((findings, summary))
     }
 
-    /// Records what checking a crate found.
-    pub fn store_findings(&self, key: Key, findings: &[Vec<Diagnostic>]) {
-        if let Ok(payload) = options().serialize(findings) {
+    /// Records what checking a crate found, and for a library its summary.
+    pub fn store_findings(
+        &self,
+        key: Key,
+        findings: &[Vec<Diagnostic>],
+        summary: Option<&CrateSummary>,
+    ) {
+        if let Ok(payload) = options().serialize(&(findings, summary)) {
             self.write(key, &frame(&payload, key));
         }
     }
@@ -420,15 +452,28 @@ mod tests {
         let krate = cache.crate_key(&CrateInfo::default());
         let a = cache.key(krate, "src/lib.rs", &[], SOURCE);
         let b = cache.key(krate, "src/net.rs", &["net".to_string()], "fn f() {}");
-        let key = cache.check_key(krate, [a, b]);
-        assert_ne!(key, cache.check_key(krate, [b, a]));
-        assert_ne!(key, cache.check_key(krate, [a]));
+        let key = cache.check_key(krate, [a, b], []);
+        assert_ne!(key, cache.check_key(krate, [b, a], []));
+        assert_ne!(key, cache.check_key(krate, [a], []));
         assert_ne!(key, a);
+        // The summaries of the libraries the crate is checked with are in the key.
+        assert_ne!(key, cache.check_key(krate, [a, b], [7]));
 
         let findings = vec![analysis("fn main( {}\n").diagnostics, Vec::new()];
         assert!(cache.load_findings(key, 2).is_none());
-        cache.store_findings(key, &findings);
-        assert_eq!(cache.load_findings(key, 2), Some(findings.clone()));
+        cache.store_findings(key, &findings, None);
+        assert_eq!(cache.load_findings(key, 2), Some((findings.clone(), None)));
+        // A library's entry keeps its summary.
+        let summary = CrateSummary {
+            name: "svc".into(),
+            ..CrateSummary::default()
+        };
+        let lib_key = cache.check_key(krate, [a], []);
+        cache.store_findings(lib_key, &findings[..1], Some(&summary));
+        assert_eq!(
+            cache.load_findings(lib_key, 1),
+            Some((findings[..1].to_vec(), Some(summary)))
+        );
         // An entry for another number of files is not trusted.
         assert!(cache.load_findings(key, 3).is_none());
         // Nor one that is damaged.

@@ -11,7 +11,9 @@ use crate::paths::{self, FileId};
 use crate::suppress::FileSuppressions;
 use appstract_lints::model::AttrAllow;
 use appstract_lints::{self as lints, Diagnostic, FileInput, FileModel, Label, Level, LintLevels};
-use appstract_lints::{CrateInfo, CrateKind, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR};
+use appstract_lints::{
+    CrateInfo, CrateKind, CrateSummary, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR,
+};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -111,15 +113,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         shared: SharedAnalyses::default(),
     };
 
-    let mut results: Vec<CrateResult> = plan
-        .crates
-        .par_iter()
-        // One crate per job: rayon otherwise hands each thread a run of crates to check in
-        // turn, and a thread done with its run can only help with the files of the crate
-        // another thread is at, not take the crates still waiting in that run.
-        .with_max_len(1)
-        .map(|unit| context.check_crate(unit))
-        .collect();
+    let mut results = context.check_in_order(&plan.crates);
 
     // Selected files no crate reached are crates of their own.
     if let Some(selection) = &plan.selection {
@@ -136,7 +130,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
             loose
                 .par_iter()
                 .with_max_len(1)
-                .map(|unit| context.check_crate(unit))
+                .map(|unit| context.check_crate(unit, &[]))
                 .collect::<Vec<_>>(),
         );
     }
@@ -397,6 +391,15 @@ struct CrateResult {
     files: Vec<AnalysedFile>,
     internal_errors: Vec<String>,
     skipped: Vec<(String, String)>,
+    /// For a library that was checked: its summary, for the crates that depend on it.
+    summary: Option<CrateSummary>,
+}
+
+/// A library's summary, with a hash of it for the cache keys of the crates checked with it.
+#[derive(Clone)]
+struct Summary {
+    summary: Arc<CrateSummary>,
+    hash: u128,
 }
 
 struct AnalysedFile {
@@ -496,16 +499,107 @@ struct Crawl<'a> {
 }
 
 impl Context<'_> {
-    fn check_crate(&self, unit: &CrateUnit) -> CrateResult {
+    /// Checks the crates, each library before the crates that call into it, so that they are
+    /// checked with its summary. Crates whose libraries are checked go in parallel, one crate
+    /// per job: rayon otherwise hands each thread a run of crates to check in turn, and a
+    /// thread done with its run can only help with the files of the crate another thread is
+    /// at, not take the crates still waiting in that run.
+    fn check_in_order(&self, crates: &[CrateUnit]) -> Vec<CrateResult> {
+        let provided: HashSet<FileId> = crates
+            .iter()
+            .filter_map(|unit| unit.provides.as_deref().map(paths::identity))
+            .collect();
+        let mut summaries: HashMap<FileId, Summary> = HashMap::new();
+        let mut waiting: Vec<(usize, Vec<FileId>)> = crates
+            .iter()
+            .enumerate()
+            .map(|(index, unit)| {
+                let needs = unit
+                    .needs
+                    .iter()
+                    .map(|root| paths::identity(root))
+                    .filter(|identity| provided.contains(identity))
+                    .collect();
+                (index, needs)
+            })
+            .collect();
+        let mut done: HashSet<FileId> = HashSet::new();
+        let mut results = Vec::with_capacity(crates.len());
+        while !waiting.is_empty() {
+            let (ready, rest): (Vec<_>, Vec<_>) = waiting
+                .into_iter()
+                .partition(|(_, needs)| needs.iter().all(|need| done.contains(need)));
+            // A cycle of libraries (each needs the other): check them without each other.
+            let (ready, rest) = match ready.is_empty() {
+                true => (rest, Vec::new()),
+                false => (ready, rest),
+            };
+            let checked: Vec<(usize, CrateResult)> = ready
+                .par_iter()
+                .with_max_len(1)
+                .map(|(index, needs)| {
+                    let deps: Vec<Summary> = needs
+                        .iter()
+                        .filter_map(|need| summaries.get(need).cloned())
+                        .collect();
+                    (*index, self.check_crate(&crates[*index], &deps))
+                })
+                .collect();
+            for (index, mut result) in checked {
+                let unit = &crates[index];
+                if let Some(root) = &unit.provides {
+                    let identity = paths::identity(root);
+                    if let Some(summary) = result.summary.take() {
+                        let hash = cache::summary_hash(&summary);
+                        summaries.insert(
+                            identity.clone(),
+                            Summary {
+                                summary: Arc::new(summary),
+                                hash,
+                            },
+                        );
+                    }
+                    done.insert(identity);
+                }
+                results.push(result);
+            }
+            waiting = rest;
+        }
+        results
+    }
+
+    /// Analyses a crate's files and checks them with the summaries of the libraries it calls
+    /// into (`deps`).
+    fn check_crate(&self, unit: &CrateUnit, deps: &[Summary]) -> CrateResult {
+        // Dependencies whose calls can be wrong somewhere make the crate worth checking, as
+        // a watched dependency does.
+        let summarized: Vec<String> = deps
+            .iter()
+            .filter(|dep| dep.summary.has_effects())
+            .map(|dep| dep.summary.name.clone())
+            .collect();
+        let with_summaries;
+        let unit = if summarized.is_empty() {
+            unit
+        } else {
+            let mut info = unit.info.clone();
+            info.summarized = summarized;
+            with_summaries = CrateUnit {
+                info,
+                ..unit.clone()
+            };
+            &with_summaries
+        };
         let root_identity = paths::identity(&unit.root);
         let crawl_key = self.cache.map(|cache| cache.crate_key(&unit.info));
-        let runtime_expected = lints::Triggers::expected(&unit.info);
+        let calls_summaries = !unit.info.summarized.is_empty();
+        let runtime_expected = lints::Triggers::expected(&unit.info) || calls_summaries;
         let crawl = Crawl {
             context: self,
             unit,
             cache_key: crawl_key,
             seen: Mutex::new(HashSet::from([root_identity.clone()])),
-            runtime_code: AtomicBool::new(false),
+            runtime_code: AtomicBool::new(calls_summaries),
             triggered: AtomicBool::new(!self.prefilter || runtime_expected),
             runtime_expected,
             triggers: lints::Triggers::for_crate(&unit.info),
@@ -524,26 +618,8 @@ impl Context<'_> {
             module_path: Vec::new(),
             relative: None,
         };
-        let library = unit.library.as_ref().and_then(|(path, name)| {
-            let identity = paths::identity(path);
-            let first_visit = crawl
-                .seen
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(identity.clone());
-            let job = FileJob {
-                dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
-                path: path.clone(),
-                module_path: vec![name.clone()],
-                relative: None,
-            };
-            first_visit.then_some((job, identity))
-        });
         rayon::scope(|scope| {
             crawl.spawn(scope, root, root_identity);
-            if let Some((job, identity)) = library {
-                crawl.spawn(scope, job, identity);
-            }
         });
 
         let runtime_code = crawl.runtime_code.into_inner();
@@ -561,9 +637,11 @@ impl Context<'_> {
             .unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
 
+        let mut summary = None;
         if runtime_code {
-            self.check_files(
+            summary = self.check_files(
                 unit,
+                deps,
                 crawl_key,
                 &mut files,
                 &mut internal_errors,
@@ -593,36 +671,41 @@ impl Context<'_> {
             files,
             internal_errors,
             skipped,
+            summary,
         }
     }
 
     /// Checks the crate's files together and adds what it finds to each. When the cache holds
     /// the findings for exactly these files, their models are not even decoded.
+    /// Returns the crate's summary, for a library.
     fn check_files(
         &self,
         unit: &CrateUnit,
+        deps: &[Summary],
         crate_key: Option<CrateKey>,
         files: &mut [AnalysedFile],
         internal_errors: &mut Vec<String>,
         skipped: &mut Vec<(String, String)>,
-    ) {
+    ) -> Option<CrateSummary> {
         let indices: Vec<usize> = (0..files.len())
             .filter(|&index| files[index].model.is_some())
             .collect();
         if indices.is_empty() {
-            return;
+            return None;
         }
         let cache = self.cache.zip(crate_key).and_then(|(cache, krate)| {
             let keys: Option<Vec<Key>> = indices.iter().map(|&index| files[index].key).collect();
-            Some((cache, cache.check_key(krate, keys?)))
+            let dep_hashes = deps.iter().map(|dep| dep.hash);
+            Some((cache, cache.check_key(krate, keys?, dep_hashes)))
         });
-        if let Some(found) = cache.and_then(|(cache, key)| cache.load_findings(key, indices.len()))
+        if let Some((found, summary)) =
+            cache.and_then(|(cache, key)| cache.load_findings(key, indices.len()))
         {
             for (index, findings) in indices.into_iter().zip(found) {
                 files[index].model = None;
                 files[index].findings.extend(findings);
             }
-            return;
+            return summary;
         }
 
         // Files outlined before a trigger word turned up in the crate: analysed now.
@@ -676,18 +759,21 @@ impl Context<'_> {
         }
         let complete = decoded.len() == wanted;
         let indices = decoded;
+        let summaries: Vec<&CrateSummary> = deps.iter().map(|dep| &*dep.summary).collect();
         let checked = isolate::catch(|| {
             isolate::injected("check", &unit.info.name);
-            lints::check_crate(&unit.info, &models, &[], self.levels).diagnostics
+            lints::check_crate(&unit.info, &models, &summaries, self.levels)
         });
         match checked {
-            Ok(per_file) => {
+            Ok(check) => {
                 if let (Some((cache, key)), true) = (cache, complete) {
-                    cache.store_findings(key, &per_file);
+                    cache.store_findings(key, &check.diagnostics, check.summary.as_ref());
                 }
-                for (index, findings) in indices.into_iter().zip(per_file) {
+                for (index, findings) in indices.into_iter().zip(check.diagnostics) {
                     files[index].findings.extend(findings);
                 }
+                // A summary from a check that missed files would tell dependents less.
+                check.summary.filter(|_| complete)
             }
             Err(panic) => {
                 let message = format!(
@@ -697,6 +783,7 @@ impl Context<'_> {
                 );
                 self.salvage(unit, files, indices, models, &message, skipped);
                 internal_errors.push(message);
+                None
             }
         }
     }
@@ -851,7 +938,7 @@ impl<'a> Crawl<'a> {
     /// Reads and analyses one file on this thread.
     fn analyse(&self, job: &FileJob, identity: FileId) -> (AnalysedFile, Vec<ModDecl>) {
         let display = paths::display(self.context.base, &job.path);
-        let mut reported = self.context.is_reported(&identity);
+        let mut reported = self.unit.reported && self.context.is_reported(&identity);
         if reported && self.unit.settings.is_excluded(&job.path) {
             reported = false;
             let origin = self

@@ -473,7 +473,7 @@ fn analyses_see_crates_only_as_files_see_them() {
         dependencies: vec![dependency("tokio", "tokio"), dependency("rt", "async-std")],
         entry_attributes: vec!["my_rt::main".to_string()],
         blocking_functions: vec!["std::thread::sleep".to_string()],
-        package_lib: None,
+        summarized: Vec::new(),
     };
     let two = CrateInfo {
         name: "two".to_string(),

@@ -116,7 +116,7 @@ fn too_deep_error(too_deep: guard::TooDeep) -> Diagnostic {
 pub fn check_crate(
     krate: &CrateInfo,
     files: &[FileModel],
-    deps: &[CrateSummary],
+    deps: &[&CrateSummary],
     levels: &LintLevels,
 ) -> CrateCheck {
     rules::check_crate(krate, files, deps, levels)

@@ -2,7 +2,7 @@
 //! for paths given on the command line: running `cargo metadata` per package would be slow in
 //! a tree of many packages, and needs a valid workspace around each.
 
-use super::{Package, Target};
+use super::{Package, PathDependency, Target};
 use appstract_lints::{CrateKind, Dependency};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
@@ -53,6 +53,7 @@ pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>, String> {
         edition,
         targets: layout.targets(),
         dependencies: dependencies(&table),
+        path_dependencies: path_dependencies(&table, &dir),
     }))
 }
 
@@ -252,30 +253,68 @@ impl Layout<'_> {
     }
 }
 
-/// Every dependency (normal, dev, build; also target-specific), named as code uses it.
-fn dependencies(table: &Table) -> Vec<Dependency> {
-    const KEYS: [&str; 5] = [
-        "dependencies",
-        "dev-dependencies",
-        "dev_dependencies",
-        "build-dependencies",
-        "build_dependencies",
-    ];
-    let mut tables: Vec<&Table> = KEYS
+const DEPENDENCY_KEYS: [&str; 5] = [
+    "dependencies",
+    "dev-dependencies",
+    "dev_dependencies",
+    "build-dependencies",
+    "build_dependencies",
+];
+
+/// The dependency tables of a manifest (also target-specific ones), with their key.
+fn dependency_tables(table: &Table) -> Vec<(&'static str, &Table)> {
+    let mut tables: Vec<(&str, &Table)> = DEPENDENCY_KEYS
         .iter()
-        .filter_map(|key| table.get(*key).and_then(Value::as_table))
+        .filter_map(|key| Some((*key, table.get(*key).and_then(Value::as_table)?)))
         .collect();
     if let Some(platforms) = table.get("target").and_then(Value::as_table) {
         for platform in platforms.values().filter_map(Value::as_table) {
             tables.extend(
-                KEYS.iter()
-                    .filter_map(|key| platform.get(*key).and_then(Value::as_table)),
+                DEPENDENCY_KEYS
+                    .iter()
+                    .filter_map(|key| Some((*key, platform.get(*key).and_then(Value::as_table)?))),
             );
         }
     }
+    tables
+}
 
+/// Dependencies given by `path = ".."`, with their directories.
+fn path_dependencies(table: &Table, dir: &Path) -> Vec<PathDependency> {
+    let mut found: Vec<PathDependency> = Vec::new();
+    for (kind, deps) in dependency_tables(table) {
+        for (key, spec) in deps {
+            let Some(path) = spec
+                .as_table()
+                .and_then(|spec| spec.get("path"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let dependency = PathDependency {
+                name: super::crate_name(key),
+                dir: dir.join(path),
+                dev: kind.starts_with("dev"),
+            };
+            match found
+                .iter_mut()
+                .find(|known| known.name == dependency.name && known.dir == dependency.dir)
+            {
+                Some(known) => known.dev &= dependency.dev,
+                None => found.push(dependency),
+            }
+        }
+    }
+    found
+}
+
+/// Every dependency (normal, dev, build; also target-specific), named as code uses it.
+fn dependencies(table: &Table) -> Vec<Dependency> {
     let mut dependencies: Vec<Dependency> = Vec::new();
-    for (key, spec) in tables.into_iter().flat_map(|table| table.iter()) {
+    for (key, spec) in dependency_tables(table)
+        .into_iter()
+        .flat_map(|(_, table)| table.iter())
+    {
         let package = spec
             .as_table()
             .and_then(|spec| spec.get("package"))

@@ -1,7 +1,7 @@
 //! The packages of the current cargo project, from `cargo metadata --no-deps` (no network, no
 //! dependency resolution).
 
-use super::{Package, Selection, Target};
+use super::{Package, PathDependency, Selection, Target};
 use crate::error::Error;
 use appstract_lints::{CrateKind, Dependency};
 use serde::Deserialize;
@@ -42,15 +42,21 @@ struct MetaTarget {
 struct MetaDependency {
     name: String,
     rename: Option<String>,
+    /// `dev`, `build`, or none for a normal dependency.
+    #[serde(default)]
+    kind: Option<String>,
+    /// The directory of a path dependency.
+    #[serde(default)]
+    path: Option<PathBuf>,
 }
 
 /// The packages cargo itself would build in `cwd` with these selection flags: by default the
 /// package whose manifest is nearest, or at a workspace root its default members. Also
-/// returns the workspace root.
+/// returns every member of the workspace and the workspace root.
 pub(crate) fn selected_packages(
     cwd: &Path,
     selection: &Selection,
-) -> Result<(Vec<Package>, PathBuf), Error> {
+) -> Result<(Vec<Package>, Vec<Package>, PathBuf), Error> {
     let manifest = selection
         .manifest_path
         .as_ref()
@@ -153,6 +159,7 @@ pub(crate) fn selected_packages(
     }
     Ok((
         selected.into_iter().map(package).collect(),
+        members.into_iter().map(package).collect(),
         metadata.workspace_root.clone(),
     ))
 }
@@ -228,11 +235,27 @@ fn nearest_manifest(cwd: &Path) -> Option<PathBuf> {
 
 fn package(meta: &MetaPackage) -> Package {
     let mut dependencies: Vec<Dependency> = Vec::new();
+    let mut path_dependencies: Vec<PathDependency> = Vec::new();
     for dep in &meta.dependencies {
         let dependency = Dependency {
             name: super::crate_name(dep.rename.as_deref().unwrap_or(&dep.name)),
             package: dep.name.clone(),
         };
+        if let Some(dir) = &dep.path {
+            let path_dependency = PathDependency {
+                name: dependency.name.clone(),
+                dir: dir.clone(),
+                dev: dep.kind.as_deref() == Some("dev"),
+            };
+            match path_dependencies
+                .iter_mut()
+                .find(|known| known.name == path_dependency.name && known.dir == *dir)
+            {
+                // A normal dependency that is also a dev-dependency is seen by every target.
+                Some(known) => known.dev &= path_dependency.dev,
+                None => path_dependencies.push(path_dependency),
+            }
+        }
         if !dependencies.contains(&dependency) {
             dependencies.push(dependency);
         }
@@ -260,6 +283,7 @@ fn package(meta: &MetaPackage) -> Package {
             })
             .collect(),
         dependencies,
+        path_dependencies,
     }
 }
 

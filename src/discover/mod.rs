@@ -64,9 +64,16 @@ pub struct CrateUnit {
     pub settings: Settings,
     /// The cargo package and target, for formats that name them (`--message-format json`).
     pub cargo: Arc<CargoTarget>,
-    /// For a binary: its package's library (root file and crate name), checked with it as the
-    /// module `crate::<name>` so that calls into the library are followed.
-    pub library: Option<(PathBuf, String)>,
+    /// For a library: the root file under which the crates that depend on it find its
+    /// summary.
+    pub provides: Option<PathBuf>,
+    /// The libraries it calls into, by root file: its package's own library (for a binary,
+    /// test, example or bench) and the path dependencies it names. It is checked with their
+    /// summaries, so calls into them are followed.
+    pub needs: Vec<PathBuf>,
+    /// Whether its files are reported. The library of a package that is not selected, but
+    /// that a selected one depends on, is checked only for its summary.
+    pub reported: bool,
 }
 
 /// A target as cargo describes it in its JSON messages.
@@ -100,7 +107,9 @@ impl SelectedFile {
             follow_modules: false,
             settings: self.settings.clone(),
             cargo: Arc::new(loose_target(&self.path, package)),
-            library: None,
+            provides: None,
+            needs: Vec::new(),
+            reported: true,
         }
     }
 }
@@ -119,6 +128,19 @@ pub(crate) struct Package {
     pub edition: String,
     pub targets: Vec<Target>,
     pub dependencies: Vec<Dependency>,
+    /// Dependencies on packages by path (workspace members, local crates).
+    pub path_dependencies: Vec<PathDependency>,
+}
+
+/// A dependency on a package in a directory: `my-lib = { path = "../my-lib" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PathDependency {
+    /// The name code uses for it (its rename, `-` as `_`).
+    pub name: String,
+    /// The package's directory.
+    pub dir: PathBuf,
+    /// A dev-dependency: seen only by tests, examples and benches.
+    pub dev: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -131,32 +153,19 @@ pub(crate) struct Target {
 }
 
 impl Package {
-    fn crates<'a>(&'a self, settings: &'a Settings) -> impl Iterator<Item = CrateUnit> + 'a {
-        let library = self
-            .targets
+    /// The library target, if the package has one.
+    fn lib(&self) -> Option<&Target> {
+        self.targets
             .iter()
             .find(|target| target.kind == CrateKind::Lib)
-            .map(|lib| (lib.root.clone(), crate_name(&lib.name)));
-        self.targets.iter().map(move |target| {
-            // Only binaries: a package's tests, examples and benches are many, and checking
-            // the library again with each would multiply the work.
-            let library = library.clone().filter(|_| target.kind == CrateKind::Bin);
-            let mut info = crate_info(&target.name, target.kind, &self.dependencies, settings);
-            info.package_lib = library.as_ref().map(|(_, name)| name.clone());
-            self.unit(target, info, library, settings)
-        })
     }
 
-    fn unit(
-        &self,
-        target: &Target,
-        info: CrateInfo,
-        library: Option<(PathBuf, String)>,
-        settings: &Settings,
-    ) -> CrateUnit {
+    fn unit(&self, target: &Target, info: CrateInfo, settings: &Settings) -> CrateUnit {
         CrateUnit {
             info,
-            library,
+            provides: (target.kind == CrateKind::Lib).then(|| target.root.clone()),
+            needs: Vec::new(),
+            reported: true,
             root: target.root.clone(),
             follow_modules: true,
             settings: settings.clone(),
@@ -169,6 +178,85 @@ impl Package {
             }),
         }
     }
+}
+
+/// The crates of packages, linked to the libraries they call into: each target of a package
+/// sees its package's library, and each package the libraries of its path dependencies, as
+/// dependencies with summaries. Libraries of path dependencies that are not among `packages`
+/// are added, unreported, for their summaries. `load` finds the package in a directory.
+fn linked_crates(
+    packages: Vec<(Arc<Package>, Settings)>,
+    mut load: impl FnMut(&Path) -> Option<(Arc<Package>, Settings)>,
+) -> Result<Vec<CrateUnit>, Error> {
+    let mut crates = Vec::new();
+    let mut queue: std::collections::VecDeque<(Arc<Package>, Settings, bool)> = packages
+        .into_iter()
+        .map(|(package, settings)| (package, settings, true))
+        .collect();
+    let mut seen: std::collections::HashSet<PathBuf> = queue
+        .iter()
+        .map(|(package, ..)| package.dir.clone())
+        .collect();
+    while let Some((package, settings, reported)) = queue.pop_front() {
+        // The libraries of the package's path dependencies: (dependency, library root,
+        // library crate name).
+        let mut libraries: Vec<(&PathDependency, PathBuf, String)> = Vec::new();
+        for dependency in &package.path_dependencies {
+            let Some((other, other_settings)) = load(&dependency.dir) else {
+                continue;
+            };
+            let Some(lib) = other.lib() else { continue };
+            libraries.push((dependency, lib.root.clone(), crate_name(&lib.name)));
+            if seen.insert(other.dir.clone()) {
+                queue.push_back((other.clone(), other_settings, false));
+            }
+        }
+        let own_lib = package
+            .lib()
+            .map(|lib| (lib.root.clone(), crate_name(&lib.name)));
+        for target in &package.targets {
+            if !reported && target.kind != CrateKind::Lib {
+                continue;
+            }
+            let sees_dev = matches!(
+                target.kind,
+                CrateKind::Test | CrateKind::Example | CrateKind::Bench
+            );
+            let mut dependencies = package.dependencies.clone();
+            let mut needs = Vec::new();
+            for (dependency, root, lib_name) in &libraries {
+                if dependency.dev && !sees_dev {
+                    continue;
+                }
+                // Code names the dependency by its rename; its paths are the library's.
+                for known in dependencies
+                    .iter_mut()
+                    .filter(|d| d.name == dependency.name)
+                {
+                    known.package = lib_name.clone();
+                }
+                needs.push(root.clone());
+            }
+            if let Some((root, lib_name)) =
+                own_lib.as_ref().filter(|_| target.kind != CrateKind::Lib)
+            {
+                let own = Dependency {
+                    name: lib_name.clone(),
+                    package: lib_name.clone(),
+                };
+                if !dependencies.contains(&own) {
+                    dependencies.push(own);
+                }
+                needs.push(root.clone());
+            }
+            let info = crate_info(&target.name, target.kind, &dependencies, &settings);
+            let mut unit = package.unit(target, info, &settings);
+            unit.needs = needs;
+            unit.reported = reported;
+            crates.push(unit);
+        }
+    }
+    Ok(crates)
 }
 
 /// What the lints are told about a crate.
@@ -184,7 +272,7 @@ fn crate_info(
         dependencies: dependencies.to_vec(),
         entry_attributes: settings.config.entry_attributes.clone(),
         blocking_functions: settings.config.blocking_functions.clone(),
-        package_lib: None,
+        summarized: Vec::new(),
     }
 }
 
@@ -231,11 +319,33 @@ pub fn cargo_project(
     selection: &Selection,
     finder: &mut config::Finder,
 ) -> Result<Plan, Error> {
-    let (packages, workspace_root) = metadata::selected_packages(cwd, selection)?;
-    let mut crates = Vec::new();
-    for package in &packages {
+    let (packages, members, workspace_root) = metadata::selected_packages(cwd, selection)?;
+    let mut selected = Vec::new();
+    for package in packages {
         let settings = finder.settings(cwd, &package.dir, Some(&workspace_root))?;
-        crates.extend(package.crates(&settings));
+        selected.push((Arc::new(package), settings));
+    }
+    let members: HashMap<PathBuf, Arc<Package>> = members
+        .into_iter()
+        .map(|package| (package.dir.clone(), Arc::new(package)))
+        .collect();
+    let mut others = PackageFinder::default();
+    let mut failed = None;
+    let crates = linked_crates(selected, |dir| {
+        let package = match members.get(dir) {
+            Some(package) => package.clone(),
+            None => others.load(dir)?.clone(),
+        };
+        match finder.settings(cwd, &package.dir, Some(&workspace_root)) {
+            Ok(settings) => Some((package, settings)),
+            Err(err) => {
+                failed.get_or_insert(err);
+                None
+            }
+        }
+    })?;
+    if let Some(err) = failed {
+        return Err(err);
     }
     Ok(Plan {
         base: cwd.to_path_buf(),
@@ -307,12 +417,26 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
             by_package.entry(dir).or_default().push(file);
         }
     }
-    let mut crates = Vec::new();
+    let mut packages = Vec::new();
     for dir in by_package.keys() {
         if let Some(package) = finder.package(dir) {
             let settings = config.settings(cwd, dir, None)?;
-            crates.extend(package.crates(&settings));
+            packages.push((package.clone(), settings));
         }
+    }
+    let mut failed = None;
+    let crates = linked_crates(packages, |dir| {
+        let package = finder.load(dir)?.clone();
+        match config.settings(cwd, &package.dir, None) {
+            Ok(settings) => Some((package, settings)),
+            Err(err) => {
+                failed.get_or_insert(err);
+                None
+            }
+        }
+    })?;
+    if let Some(err) = failed {
+        return Err(err);
     }
     problems.extend(
         finder

@@ -152,21 +152,12 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(krate: &'a CrateInfo, source: &'a str, base: usize, mut m: FileModel) -> Self {
-        let mut deps: HashMap<String, String> = krate
+        let deps: HashMap<String, String> = krate
             .dependencies
             .iter()
             .map(|d| (d.name.replace('-', "_"), d.package.replace('-', "_")))
             .collect();
-        // A binary's own package library is the module `crate::<lib>`; the library's files,
-        // under that module, mean it by `crate::`.
-        let mut crate_root = "crate".to_string();
-        if let Some(lib) = &krate.package_lib {
-            let root = format!("crate::{lib}");
-            if m.module_path.first() == Some(lib) {
-                crate_root = root.clone();
-            }
-            deps.insert(lib.clone(), root);
-        }
+        let crate_root = "crate".to_string();
         let dependency_crates = deps
             .values()
             .filter(|krate| !paths::is_known_crate(krate) && !krate.starts_with("crate"))

@@ -126,7 +126,7 @@ pub struct CrateModel<'a> {
     pub krate: &'a CrateInfo,
     pub files: &'a [FileModel],
     /// Summaries of the dependencies the crate is checked with.
-    pub deps: &'a [CrateSummary],
+    pub deps: &'a [&'a CrateSummary],
     fns_by_path: HashMap<&'a str, FnRef>,
     methods_by_name: HashMap<&'a str, Vec<FnRef>>,
     structs: HashMap<&'a str, (usize, &'a StructDef)>,
@@ -169,7 +169,7 @@ impl<'a> CrateModel<'a> {
     pub fn new(
         krate: &'a CrateInfo,
         files: &'a [FileModel],
-        deps: &'a [CrateSummary],
+        deps: &'a [&'a CrateSummary],
     ) -> CrateModel<'a> {
         let mut cm = CrateModel {
             krate,
@@ -882,7 +882,7 @@ impl<'a> CrateModel<'a> {
     /// The methods of the crate's (or a dependency's) type `path` that borrow the receiver
     /// (`&self`, `&mut self`).
     pub fn borrowing_methods(&self, path: &str) -> Vec<&'a str> {
-        let deps: &'a [CrateSummary] = self.deps;
+        let deps: &'a [&'a CrateSummary] = self.deps;
         let own = self
             .files
             .iter()

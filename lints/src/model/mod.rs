@@ -31,20 +31,21 @@ pub struct CrateInfo {
     pub entry_attributes: Vec<String>,
     /// Extra blocking functions from the configuration (canonical paths, e.g. `my::io::read_all`).
     pub blocking_functions: Vec<String>,
-    /// For a binary of a package that also has a library: the library's crate name. The
-    /// library's files are checked with the binary's as module `crate::<name>`, so that calls
-    /// from the binary into its own package's library are followed.
-    pub package_lib: Option<String>,
+    /// Crate names of the dependencies whose summaries say calls into them can be wrong
+    /// somewhere: a file that names one may have a finding, as if it named a watched crate.
+    pub summarized: Vec<String>,
 }
 
 impl CrateInfo {
-    /// The crate as the analysis of a single file sees it: all of it but its name and its
-    /// blocking functions, which only checking the crate reads. Crates that see a file alike
+    /// The crate as the analysis of a single file sees it: all of it but its name, its
+    /// blocking functions and its summarized dependencies, which only checking the crate
+    /// reads. Crates that see a file alike
     /// (the test crates of a package, each with its `mod common;`) get the same analysis of it.
     pub fn seen_by_files(&self) -> CrateInfo {
         CrateInfo {
             name: String::new(),
             blocking_functions: Vec::new(),
+            summarized: Vec::new(),
             ..self.clone()
         }
     }

@@ -194,11 +194,21 @@ impl<'a> CrateModel<'a> {
         let effect = &def.effects[index];
         let mut notes = Vec::new();
         let mut caller = def.path.clone();
-        for link in &effect.chain {
-            notes.push(format!(
-                "`{caller}` calls `{}` ({}:{})",
-                link.what, link.file, link.line
-            ));
+        for (index, link) in effect.chain.iter().enumerate() {
+            let last = index + 1 == effect.chain.len();
+            let note = match effect.kind {
+                SinkKind::DropsRuntime if last => {
+                    format!(
+                        "`{caller}` builds and drops {} ({}:{})",
+                        link.what, link.file, link.line
+                    )
+                }
+                _ => format!(
+                    "`{caller}` calls `{}` ({}:{})",
+                    link.what, link.file, link.line
+                ),
+            };
+            notes.push(note);
             caller = link.what.clone();
         }
         notes
@@ -249,6 +259,10 @@ impl<'a> CrateModel<'a> {
             let Some(f) = self.runs_in_callers_place(sink.file, c.ctx) else {
                 continue;
             };
+            // In async code the crate reports it itself, wherever the code is called from.
+            if wrong_in_any_async(sink.kind) && self.async_boundary(sink.file, c.ctx).is_some() {
+                continue;
+            }
             if sink.kind == SinkKind::Blocking
                 && sink.dep.is_none()
                 && !self.blocks_long(sink.file, sink.call)
@@ -286,6 +300,9 @@ impl<'a> CrateModel<'a> {
             let Some(f) = self.runs_in_callers_place(drop.file, drop.home) else {
                 continue;
             };
+            if self.async_boundary(drop.file, drop.home).is_some() {
+                continue;
+            }
             if drop.blocked_on || self.probes_runtime(f) {
                 continue;
             }
@@ -331,6 +348,8 @@ impl<'a> CrateModel<'a> {
                 let found: Vec<Effect> = effects[f.0][f.1]
                     .iter()
                     .filter(|e| !(probes && context_dependent(e.kind)))
+                    // Async callers are reported by the crate itself.
+                    .filter(|e| !(wrong_in_any_async(e.kind) && self.fn_def(g).is_async))
                     .filter(|e| e.chain.len() < MAX_CHAIN)
                     .map(|e| {
                         let mut chain = vec![link_at(cf, call, callee.name.clone())];
@@ -454,6 +473,19 @@ impl<'a> CrateModel<'a> {
             impls,
         }
     }
+}
+
+/// Sinks that are wrong in any async code: the crate that has them in async code reports them
+/// itself, so they are effects of its fns only through sync code.
+fn wrong_in_any_async(kind: SinkKind) -> bool {
+    matches!(
+        kind,
+        SinkKind::BlockOnRuntime
+            | SinkKind::BlockOnExecutor(_)
+            | SinkKind::BlockingMethod
+            | SinkKind::DropsRuntime
+            | SinkKind::Blocking
+    )
 }
 
 /// Sinks that are wrong only in some places, which a run-time check can tell apart.

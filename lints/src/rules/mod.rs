@@ -55,7 +55,7 @@ pub struct CrateCheck {
 pub fn check_crate(
     krate: &CrateInfo,
     files: &[FileModel],
-    deps: &[CrateSummary],
+    deps: &[&CrateSummary],
     levels: &LintLevels,
 ) -> CrateCheck {
     let cm = CrateModel::new(krate, files, deps);
