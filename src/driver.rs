@@ -395,6 +395,82 @@ struct CrateResult {
     summary: Option<CrateSummary>,
 }
 
+/// Which crates wait for which libraries' summaries, and what the checked ones found.
+#[derive(Default)]
+struct Schedule {
+    /// Crates not started, with the libraries they need.
+    waiting: Vec<(usize, Vec<FileId>)>,
+    summaries: HashMap<FileId, Summary>,
+    /// Libraries checked (with or without a summary).
+    done: HashSet<FileId>,
+    /// How many crates still need each library's summary: it is let go after the last.
+    readers: HashMap<FileId, usize>,
+    results: Vec<(usize, CrateResult)>,
+}
+
+impl Schedule {
+    /// The waiting crates whose libraries are all checked.
+    fn take_ready(&mut self) -> Vec<(usize, Vec<FileId>)> {
+        let done = &self.done;
+        let (ready, waiting) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition(|(_, needs)| needs.iter().all(|need| done.contains(need)));
+        self.waiting = waiting;
+        ready
+    }
+
+    fn take_all(&mut self) -> Vec<(usize, Vec<FileId>)> {
+        std::mem::take(&mut self.waiting)
+    }
+
+    fn summaries_for(&self, needs: &[FileId]) -> Vec<Summary> {
+        needs
+            .iter()
+            .filter_map(|need| self.summaries.get(need).cloned())
+            .collect()
+    }
+
+    /// Records a checked crate; returns the crates that can start now.
+    fn finish(
+        &mut self,
+        unit: &CrateUnit,
+        needs: &[FileId],
+        summary: Option<CrateSummary>,
+        index: usize,
+        result: CrateResult,
+    ) -> Vec<(usize, Vec<FileId>)> {
+        for need in needs {
+            let left = self.readers.entry(need.clone()).or_default();
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.summaries.remove(need);
+            }
+        }
+        self.results.push((index, result));
+        let Some(root) = &unit.provides else {
+            return Vec::new();
+        };
+        let identity = paths::identity(root);
+        let wanted = self.readers.get(&identity).is_some_and(|&n| n > 0);
+        if let Some(summary) = summary.filter(|_| wanted) {
+            let hash = cache::summary_hash(&summary);
+            self.summaries.insert(
+                identity.clone(),
+                Summary {
+                    summary: Arc::new(summary),
+                    hash,
+                },
+            );
+        }
+        self.done.insert(identity);
+        self.take_ready()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// A library's summary, with a hash of it for the cache keys of the crates checked with it.
 #[derive(Clone)]
 struct Summary {
@@ -500,72 +576,67 @@ struct Crawl<'a> {
 
 impl Context<'_> {
     /// Checks the crates, each library before the crates that call into it, so that they are
-    /// checked with its summary. Crates whose libraries are checked go in parallel, one crate
-    /// per job: rayon otherwise hands each thread a run of crates to check in turn, and a
-    /// thread done with its run can only help with the files of the crate another thread is
-    /// at, not take the crates still waiting in that run.
+    /// checked with its summary. A crate starts as soon as the libraries it needs are
+    /// checked, one crate per job: a batch of crates per thread would leave a thread idle
+    /// while another works through its batch.
     fn check_in_order(&self, crates: &[CrateUnit]) -> Vec<CrateResult> {
         let provided: HashSet<FileId> = crates
             .iter()
             .filter_map(|unit| unit.provides.as_deref().map(paths::identity))
             .collect();
-        let mut summaries: HashMap<FileId, Summary> = HashMap::new();
-        let mut waiting: Vec<(usize, Vec<FileId>)> = crates
-            .iter()
-            .enumerate()
-            .map(|(index, unit)| {
-                let needs = unit
-                    .needs
-                    .iter()
-                    .map(|root| paths::identity(root))
-                    .filter(|identity| provided.contains(identity))
-                    .collect();
-                (index, needs)
-            })
-            .collect();
-        let mut done: HashSet<FileId> = HashSet::new();
-        let mut results = Vec::with_capacity(crates.len());
-        while !waiting.is_empty() {
-            let (ready, rest): (Vec<_>, Vec<_>) = waiting
-                .into_iter()
-                .partition(|(_, needs)| needs.iter().all(|need| done.contains(need)));
-            // A cycle of libraries (each needs the other): check them without each other.
-            let (ready, rest) = match ready.is_empty() {
-                true => (rest, Vec::new()),
-                false => (ready, rest),
-            };
-            let checked: Vec<(usize, CrateResult)> = ready
-                .par_iter()
-                .with_max_len(1)
-                .map(|(index, needs)| {
-                    let deps: Vec<Summary> = needs
-                        .iter()
-                        .filter_map(|need| summaries.get(need).cloned())
-                        .collect();
-                    (*index, self.check_crate(&crates[*index], &deps))
-                })
+        let mut schedule = Schedule::default();
+        for (index, unit) in crates.iter().enumerate() {
+            let needs: Vec<FileId> = unit
+                .needs
+                .iter()
+                .map(|root| paths::identity(root))
+                .filter(|identity| provided.contains(identity))
                 .collect();
-            for (index, mut result) in checked {
-                let unit = &crates[index];
-                if let Some(root) = &unit.provides {
-                    let identity = paths::identity(root);
-                    if let Some(summary) = result.summary.take() {
-                        let hash = cache::summary_hash(&summary);
-                        summaries.insert(
-                            identity.clone(),
-                            Summary {
-                                summary: Arc::new(summary),
-                                hash,
-                            },
-                        );
-                    }
-                    done.insert(identity);
-                }
-                results.push(result);
+            for need in &needs {
+                *schedule.readers.entry(need.clone()).or_default() += 1;
             }
-            waiting = rest;
+            schedule.waiting.push((index, needs));
         }
-        results
+        let schedule = Mutex::new(schedule);
+        loop {
+            let ready = lock(&schedule).take_ready();
+            // Nothing is ready and crates still wait: their libraries need each other. Check
+            // them with what summaries there are.
+            let ready = match ready.is_empty() {
+                true => lock(&schedule).take_all(),
+                false => ready,
+            };
+            if ready.is_empty() {
+                break;
+            }
+            rayon::scope(|scope| {
+                for job in ready {
+                    self.spawn_check(scope, crates, &schedule, job);
+                }
+            });
+        }
+        let mut results = std::mem::take(&mut lock(&schedule).results);
+        results.sort_by_key(|(index, _)| *index);
+        results.into_iter().map(|(_, result)| result).collect()
+    }
+
+    /// Checks a crate on the pool, then starts the crates that waited only for it.
+    fn spawn_check<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        crates: &'s [CrateUnit],
+        schedule: &'s Mutex<Schedule>,
+        (index, needs): (usize, Vec<FileId>),
+    ) {
+        scope.spawn(move |scope| {
+            let deps = lock(schedule).summaries_for(&needs);
+            let mut result = self.check_crate(&crates[index], &deps);
+            let summary = result.summary.take();
+            let ready = lock(schedule).finish(&crates[index], &needs, summary, index, result);
+            for job in ready {
+                self.spawn_check(scope, crates, schedule, job);
+            }
+        });
     }
 
     /// Analyses a crate's files and checks them with the summaries of the libraries it calls

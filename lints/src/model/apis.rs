@@ -118,6 +118,6 @@ pub fn is_runtime_probe(path: &str) -> bool {
         path,
         "tokio::runtime::Handle::try_current"
             | "tokio::runtime::Handle::runtime_flavor"
-            | "tokio::runtime::Handle::current::runtime_flavor"
+            | "actix_rt::System::try_current"
     )
 }

@@ -101,6 +101,9 @@ struct Loops {
     any: usize,
     /// `loop { .. }`: may run forever.
     bare: usize,
+    /// Branches: `if`/`else` blocks, `match` arms, the right side of `&&` and `||`, the
+    /// `else` of `let .. else`.
+    branch: usize,
 }
 
 /// How an expression's value is used by its parent, while walking down.
@@ -323,6 +326,7 @@ impl<'a> Builder<'a> {
             is_move: false,
             bound_to: None,
             in_loop: self.loops.any > 0,
+            in_branch: self.loops.branch > 0,
         });
         self.m.ctxs.len() - 1
     }
@@ -783,7 +787,7 @@ impl<'a> Builder<'a> {
     /// A runtime-entry attribute (`#[tokio::main]`, ...), also inside `#[cfg_attr(.., ..)]`.
     fn entry_attr(&self, attrs: &[syn::Attribute]) -> Option<Entry> {
         for attr in attrs.iter().filter(|attr| !is_inert_builtin(attr)) {
-            for meta in attr_metas(attr) {
+            for meta in attr_metas(attr).into_iter().flat_map(wrapped_entry) {
                 let path = meta.path();
                 let resolved = match self.scopes.resolve_type(path) {
                     Res::Path(p) => p,
@@ -1303,7 +1307,9 @@ impl<'a> Builder<'a> {
                 }
             }
             if let Some((_, diverge)) = &init.diverge {
+                self.loops.branch += 1;
                 self.expr(diverge, Parent::Other, false);
+                self.loops.branch -= 1;
             }
         }
         self.add_locals(&ids);
@@ -1336,6 +1342,7 @@ impl<'a> Builder<'a> {
                 self.m.exits.push(ExitPoint {
                     ctx: self.ctx,
                     offset: self.token_start(t.question_token.spans[0]),
+                    is_return: false,
                 });
             }
             E::Unary(u) => match u.op {
@@ -1366,7 +1373,10 @@ impl<'a> Builder<'a> {
             }
             E::Binary(b) => {
                 self.expr(&b.left, Parent::Other, false);
+                let short_circuit = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
+                self.loops.branch += usize::from(short_circuit);
                 self.expr(&b.right, Parent::Other, false);
+                self.loops.branch -= usize::from(short_circuit);
             }
             E::Index(i) => {
                 self.expr(&i.expr, Parent::Other, true);
@@ -1387,6 +1397,7 @@ impl<'a> Builder<'a> {
                 self.m.exits.push(ExitPoint {
                     ctx: self.ctx,
                     offset: self.erange(e).start,
+                    is_return: true,
                 });
                 if let Some(v) = &r.expr {
                     self.expr(v, Parent::Return, false);
@@ -1418,17 +1429,26 @@ impl<'a> Builder<'a> {
                 let saved_end = self.block_end;
                 self.block_end = self.brange(&i.then_branch).end;
                 self.expr(&i.cond, Parent::Other, false);
+                // `if let Ok(..)`/`Some(..)` takes the path where things work: its block runs
+                // when the code does its job; an `if` on a condition, and any `else`, may not.
+                let success = matches!(&*i.cond, syn::Expr::Let(l) if is_success_pattern(&l.pat));
+                self.loops.branch += usize::from(!success);
                 self.block(&i.then_branch, parent);
+                self.loops.branch -= usize::from(!success);
                 self.block_end = saved_end;
                 self.scopes.pop();
                 if let Some((_, else_branch)) = &i.else_branch {
+                    self.loops.branch += 1;
                     self.expr(else_branch, parent, false);
+                    self.loops.branch -= 1;
                 }
             }
             E::Match(m) => {
                 self.expr(&m.expr, Parent::Other, true);
                 let prov = self.prov_of(&m.expr);
                 for arm in &m.arms {
+                    let success = is_success_pattern(&arm.pat);
+                    self.loops.branch += usize::from(!success);
                     self.scopes.push(ScopeKind::Block, None);
                     let saved_end = self.block_end;
                     self.block_end = self.erange(&arm.body).end;
@@ -1440,6 +1460,7 @@ impl<'a> Builder<'a> {
                     self.expr(&arm.body, parent, false);
                     self.block_end = saved_end;
                     self.scopes.pop();
+                    self.loops.branch -= usize::from(!success);
                 }
             }
             E::ForLoop(f) => {
@@ -1547,6 +1568,7 @@ impl<'a> Builder<'a> {
             in_macro: self.in_item_macro,
             in_loop: self.loops.any > 0,
             in_bare_loop: self.loops.bare > 0,
+            in_branch: self.loops.branch > 0,
             block_end: self.block_end,
         });
         self.m.calls[id].used_as = self.used_as(id, parent);
@@ -1628,6 +1650,7 @@ impl<'a> Builder<'a> {
             in_macro: self.in_item_macro,
             in_loop: self.loops.any > 0,
             in_bare_loop: self.loops.bare > 0,
+            in_branch: self.loops.branch > 0,
             block_end: self.block_end,
         });
         self.m.calls[id].used_as = self.used_as(id, parent);
@@ -1834,6 +1857,7 @@ impl<'a> Builder<'a> {
             in_macro: true,
             in_loop: self.loops.any > 0,
             in_bare_loop: self.loops.bare > 0,
+            in_branch: self.loops.branch > 0,
             block_end: self.block_end,
         });
     }
@@ -2076,6 +2100,39 @@ fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
                     && matches!(p.segments[0].ident.to_string().as_str(), "core" | "std")
         })
     })
+}
+
+/// `Ok(..)` or `Some(..)`: the pattern of the path where things work.
+fn is_success_pattern(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Ok" || s.ident == "Some"),
+        syn::Pat::Paren(p) => is_success_pattern(&p.pat),
+        _ => false,
+    }
+}
+
+/// An attribute's meta, and the attribute it wraps when it is `test_log`'s
+/// (`#[test_log::test(tokio::test(flavor = "multi_thread"))]`): the wrapped one is the entry.
+fn wrapped_entry(meta: std::borrow::Cow<'_, syn::Meta>) -> Vec<std::borrow::Cow<'_, syn::Meta>> {
+    if let syn::Meta::List(list) = meta.as_ref() {
+        let test_log = list.path.segments.last().is_some_and(|s| s.ident == "test")
+            && (list.path.segments.len() == 1 || list.path.segments[0].ident == "test_log");
+        if test_log {
+            let nested = list.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            );
+            if let Ok(nested) = nested {
+                if let Some(inner) = nested.into_iter().next() {
+                    return vec![std::borrow::Cow::Owned(inner), meta];
+                }
+            }
+        }
+    }
+    vec![meta]
 }
 
 /// `flavor = "current_thread"` in an entry attribute's arguments.

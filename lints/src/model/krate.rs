@@ -510,7 +510,9 @@ impl<'a> CrateModel<'a> {
     /// A path into a dependency the crate has a summary of, through the dependency's
     /// re-exports.
     fn resolve_dep_path(&self, path: &str) -> Option<DepFnRef> {
-        if self.deps.is_empty() {
+        // The model knows the watched crates' APIs better than their summaries say (a
+        // `Builder` chain's flavor and drivers): tokio's own tests call tokio as tokio.
+        if self.deps.is_empty() || paths::is_known_crate(paths::first_segment(path)) {
             return None;
         }
         if let Some(&f) = self.dep_fns.get(path) {
@@ -1046,6 +1048,55 @@ impl<'a> CrateModel<'a> {
             ParamRole::Root(root) => ClosureRole::Root(root),
             ParamRole::Unknown => ClosureRole::Unknown,
         }
+    }
+
+    /// Whether a call runs whenever the body of its fn runs: it is in no branch and after no
+    /// `return` of its body, nor in a closure or async block that is, nor in a closure that an
+    /// `Option` or iterator adapter may not call. (`?` does not count: the call runs on the
+    /// path where everything succeeds.)
+    pub fn runs_unconditionally(&self, file: usize, call: CallId) -> bool {
+        let m = &self.files[file];
+        let c = &m.calls[call];
+        if c.in_branch {
+            return false;
+        }
+        let returns_before = |ctx: CtxId, at: usize| {
+            m.exits
+                .iter()
+                .any(|e| e.is_return && e.ctx == ctx && e.offset < at)
+        };
+        let (mut ctx, mut at) = (c.ctx, c.range.start);
+        for _ in 0..256 {
+            if returns_before(ctx, at) {
+                return false;
+            }
+            let Some(x) = m.ctxs.get(ctx) else {
+                return false;
+            };
+            match x.kind {
+                CtxKind::Fn | CtxKind::Item => return true,
+                CtxKind::Closure { is_async: false } => {
+                    let adapter = x.arg_of.is_some_and(|(outer, _)| {
+                        *self.target(file, outer) == Target::Unknown
+                            && matches!(&m.calls[outer].callee, Callee::Method { name, .. } if is_combinator(name))
+                    });
+                    if x.in_branch || adapter {
+                        return false;
+                    }
+                }
+                CtxKind::AsyncBlock | CtxKind::Closure { is_async: true } => {
+                    if x.in_branch {
+                        return false;
+                    }
+                }
+            }
+            at = x.range.start;
+            match x.parent {
+                Some(parent) => ctx = parent,
+                None => return true,
+            }
+        }
+        false
     }
 
     /// Whether code in `ctx` runs once per element or iteration: in a loop, or in a closure given

@@ -120,6 +120,8 @@ pub struct Ctx {
     pub bound_to: Option<BindingId>,
     /// Inside a loop of the enclosing context.
     pub in_loop: bool,
+    /// Inside a branch of the enclosing context (`if`, `match`, `&&`, `let .. else`).
+    pub in_branch: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,6 +279,9 @@ pub struct Call {
     pub in_loop: bool,
     /// Inside a `loop { .. }` of its own context (one that may never end).
     pub in_bare_loop: bool,
+    /// Inside a branch of its own context (`if`, `match`, `&&`, `let .. else`): it may not
+    /// run when its context does.
+    pub in_branch: bool,
     /// The end of the block the call's statement is in.
     pub block_end: usize,
 }
@@ -368,6 +373,8 @@ pub struct MacroSite {
 pub struct ExitPoint {
     pub ctx: CtxId,
     pub offset: usize,
+    /// A `return` (not a `?`).
+    pub is_return: bool,
 }
 
 /// `#[cfg_attr(appstract_lint, allow(appstract::<lint>, ..))]` on an item, statement or

@@ -7,7 +7,7 @@ use super::apis;
 use super::krate::{CrateModel, DepFnRef, Driver, FnRef, Target};
 use super::sites::Lexical;
 use super::summary::{
-    ChainLink, CrateSummary, Effect, EntrySummary, FnSummary, SinkKind, StructSummary,
+    ChainLink, CrateSummary, Effect, EntrySummary, FnSummary, ParamRole, SinkKind, StructSummary,
     SUMMARY_FORMAT,
 };
 use super::*;
@@ -107,11 +107,26 @@ impl<'a> CrateModel<'a> {
         }
     }
 
-    /// Every sink of the crate, in file and call order.
+    /// Every sink of the crate, in file and call order. A fn that checks at run time for a
+    /// runtime or its kind (`Handle::try_current()`) is taken to guard its calls.
     pub(super) fn find_sinks(&self) -> Vec<Sink> {
         let mut out = Vec::new();
+        let probing: Vec<Vec<bool>> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(fi, f)| {
+                (0..f.fns.len())
+                    .map(|id| self.probes_runtime((fi, id)))
+                    .collect()
+            })
+            .collect();
         for (fi, file) in self.files.iter().enumerate() {
             for (id, c) in file.calls.iter().enumerate() {
+                let guarded = self
+                    .inherited_fn(fi, c.ctx)
+                    .is_some_and(|f| probing[f.0][f.1]);
+                let before = out.len();
                 let target = self.target(fi, id);
                 let target_certain = match target {
                     Target::Fn { certain, .. } | Target::Dep { certain, .. } => *certain,
@@ -153,6 +168,11 @@ impl<'a> CrateModel<'a> {
                             });
                         }
                     }
+                }
+                // The check decides which way the code goes (`spawn_blocking` with a runtime,
+                // a blocking fallback without): none of its sinks is taken as certain to run.
+                if guarded {
+                    out.truncate(before);
                 }
             }
         }
@@ -272,6 +292,10 @@ impl<'a> CrateModel<'a> {
             if context_dependent(sink.kind) && self.probes_runtime(f) {
                 continue;
             }
+            // What a caller's arguments may rule out is not an effect of the call.
+            if !self.runs_unconditionally(sink.file, sink.call) {
+                continue;
+            }
             if matches!(sink.kind, SinkKind::NeedsRuntime | SinkKind::SpawnLocal)
                 && self.entered_at(sink.file, c.ctx, c.range.start)
             {
@@ -341,9 +365,12 @@ impl<'a> CrateModel<'a> {
                 if callee.is_async && c.used_as != ValueUse::Awaited {
                     continue;
                 }
-                let Target::Fn { certain, .. } = *self.target(cf, call) else {
+                let Target::Fn { certain: true, .. } = *self.target(cf, call) else {
                     continue;
                 };
+                if c.in_macro || !self.runs_unconditionally(cf, call) {
+                    continue;
+                }
                 let probes = self.probes_runtime(g);
                 let found: Vec<Effect> = effects[f.0][f.1]
                     .iter()
@@ -356,7 +383,7 @@ impl<'a> CrateModel<'a> {
                         chain.extend(e.chain.iter().cloned());
                         Effect {
                             kind: e.kind,
-                            certain: e.certain && certain && !c.in_macro,
+                            certain: e.certain,
                             sink: e.sink.clone(),
                             chain,
                         }
@@ -405,7 +432,16 @@ impl<'a> CrateModel<'a> {
         let mut fns = Vec::new();
         for (fi, file) in self.files.iter().enumerate() {
             for (id, d) in file.fns.iter().enumerate() {
-                if d.nested {
+                // Only what a dependent can call, and only what tells it something.
+                let params = self.param_roles((fi, id));
+                let ret = self.ty(fi, &d.ret).map(rename_ty);
+                let tells = !effects[fi][id].is_empty()
+                    || d.entry.is_some()
+                    || ret.is_some()
+                    || d.ret_shared
+                    || d.ret_ref
+                    || params.iter().any(|p| *p != ParamRole::Unknown);
+                if d.nested || !d.is_pub || !tells {
                     continue;
                 }
                 fns.push(FnSummary {
@@ -422,10 +458,10 @@ impl<'a> CrateModel<'a> {
                         family: e.family,
                         is_test: e.is_test,
                     }),
-                    ret: self.ty(fi, &d.ret).map(rename_ty),
+                    ret,
                     ret_shared: d.ret_shared,
                     ret_ref: d.ret_ref,
-                    params: self.param_roles((fi, id)).to_vec(),
+                    params: params.to_vec(),
                     effects: effects[fi][id].clone(),
                     file: file.path.clone(),
                     line: d.line as u32,
@@ -435,13 +471,17 @@ impl<'a> CrateModel<'a> {
         let mut structs = Vec::new();
         for (fi, file) in self.files.iter().enumerate() {
             for s in &file.structs {
+                let fields: Vec<(String, Option<Ty>)> = s
+                    .fields
+                    .iter()
+                    .map(|(n, prov)| (n.clone(), self.ty(fi, prov).map(rename_ty)))
+                    .filter(|(_, ty)| ty.is_some())
+                    .collect();
+                // Every struct, if only by name: a method a dependent calls on one that the
+                // summary does not list is not another type's method of that name.
                 structs.push(StructSummary {
                     path: rename(&s.path),
-                    fields: s
-                        .fields
-                        .iter()
-                        .map(|(n, prov)| (n.clone(), self.ty(fi, prov).map(rename_ty)))
-                        .collect(),
+                    fields,
                     runtime_field: self.runtime_owning_field(&s.path),
                     has_drop: self.has_drop_impl(&s.path),
                 });
@@ -452,8 +492,13 @@ impl<'a> CrateModel<'a> {
         let mut impls = Vec::new();
         for file in self.files {
             for u in &file.uses {
+                // Re-exports of the crate's own items and of watched APIs; imports of other
+                // crates' items tell a dependent nothing.
                 if let Res::Path(target) = &u.target {
-                    aliases.push((rename(&u.path), rename(target)));
+                    let first = paths::first_segment(target);
+                    if first == "crate" || paths::WATCHED_CRATES.contains(&first) {
+                        aliases.push((rename(&u.path), rename(target)));
+                    }
                 }
             }
             for g in &file.globs {

@@ -173,7 +173,7 @@ impl<'a> CrateModel<'a> {
                         }))
                     } else if f.is_main {
                         Some(SiteKind::Sync(SyncRoot::Main))
-                    } else if f.is_test {
+                    } else if f.is_test && !f.is_async {
                         Some(SiteKind::Sync(SyncRoot::Test))
                     } else {
                         None
@@ -288,6 +288,12 @@ impl<'a> CrateModel<'a> {
                             ..RuntimeInfo::UNKNOWN
                         }))
                     }
+                    // A future handed to code that wraps it (`timeout`, `Box::pin`) is polled
+                    // where the wrapper goes: awaited or passed on, as its caller's; stored in
+                    // a struct or elsewhere, anywhere.
+                    _ if self.files[file].calls[call].used_as == ValueUse::Other => {
+                        Ok(Step::Unknown)
+                    }
                     _ => Ok(Step::Awaited),
                 }
             }
@@ -335,6 +341,42 @@ impl<'a> CrateModel<'a> {
                 }
             }
             ctx = c.parent?;
+        }
+        None
+    }
+
+    /// Whether a site's code runs in the future of the context where its chain starts (or its
+    /// own, when direct), not in a task spawned on the way: every call of the chain is made in
+    /// its caller's body (in place, or in an async block awaited there), and every async fn
+    /// on the way is awaited. Returns that starting context.
+    pub fn site_in_origin_future(
+        &self,
+        file: usize,
+        ctx: CtxId,
+        site: &Site,
+    ) -> Option<(usize, CtxId)> {
+        let inline_in_body = |file: usize, ctx: CtxId| -> Option<CtxId> {
+            let m = &self.files[file];
+            let body = m.ctxs.get(ctx)?.fn_id.and_then(|f| m.fns[f].body)?;
+            self.runs_inline(file, ctx, body).then_some(body)
+        };
+        let Some(mut next) = site.via else {
+            return inline_in_body(file, ctx).map(|body| (file, body));
+        };
+        inline_in_body(file, ctx)?;
+        for _ in 0..4096 {
+            let (f, index) = next;
+            let link = self.fn_sites[f.0][f.1].get(index as usize)?.link?;
+            let (cf, call) = link.call;
+            let c = &self.files[cf].calls[call];
+            if self.fn_def(f).is_async && c.used_as != ValueUse::Awaited {
+                return None;
+            }
+            let body = inline_in_body(cf, c.ctx)?;
+            match link.from {
+                Some(from) => next = from,
+                None => return Some((cf, body)),
+            }
         }
         None
     }
@@ -402,7 +444,7 @@ impl<'a> CrateModel<'a> {
     /// root, or an async fn that is not a runtime entry.
     fn takes_callers_sites(&self, f: FnRef) -> bool {
         let d = self.fn_def(f);
-        d.entry.is_none() && !d.is_main && !d.is_test
+        d.entry.is_none() && !d.is_main && (d.is_async || !d.is_test)
     }
 
     /// Propagates sites along the crate's calls, breadth-first: short chains are found first,
@@ -434,9 +476,15 @@ impl<'a> CrateModel<'a> {
                     continue;
                 }
                 let callee_async = self.fn_def(fn_ref).is_async;
-                let link_certain = certain && !call.in_macro;
-                if callee_async && !link_certain {
-                    open.push(fn_ref);
+                // Only certain links carry a site: a callee resolved by path or on a receiver
+                // of known type, outside macros, called whenever its caller runs. A chain
+                // through anything less would be a guess.
+                let link_certain = certain && !call.in_macro && self.runs_unconditionally(fi, id);
+                if !link_certain {
+                    if callee_async {
+                        open.push(fn_ref);
+                    }
+                    continue;
                 }
                 match &self.lexical[fi][call.ctx] {
                     Lexical::Fixed(kind) => match self.callee_site(fi, id, callee_async, *kind) {
@@ -479,10 +527,7 @@ impl<'a> CrateModel<'a> {
                 };
                 let at = apply_all(steps, site.kind);
                 let callee_async = self.fn_def(callee).is_async;
-                let Target::Fn { certain, .. } = self.targets[cf][call] else {
-                    continue;
-                };
-                let certain = certain && !files[cf].calls[call].in_macro && site.certain;
+                let certain = site.certain;
                 let link = Link {
                     call: (cf, call),
                     from: Some((f, index)),

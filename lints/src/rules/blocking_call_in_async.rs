@@ -57,34 +57,58 @@ pub fn check(cx: &mut LintCx<'_>) {
         let m = &cx.files()[file];
         let call = &m.calls[id];
         let path = cx.cm.target(file, id).external().unwrap_or("");
-        // Through a chain of calls, only calls that wait for something else: a helper that
-        // reads a small file is common and rarely what stalls a runtime.
-        let long = sink.dep.is_some() || cx.cm.blocks_long(file, id);
         let Some(site) = cx.wrong_site(&sink, |k| matches!(k, SiteKind::Async(_))) else {
             continue;
         };
-        if !site.direct() && !long {
+        let own_fn_in_test = m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
+        // Tests block on purpose (a file written, a short sleep while a thread works).
+        if own_fn_in_test {
             continue;
         }
-        // Where the async code starts: the context itself, or the start of the chain.
-        let (origin_file, origin_ctx) = cx.cm.site_origin(&site).unwrap_or((file, call.ctx));
-        let om = &cx.files()[origin_file];
-        let Some(boundary) = cx.cm.async_boundary(origin_file, origin_ctx) else {
-            continue;
+        // Blocking in the future an entry attribute blocks on stalls only that future, not
+        // the runtime's workers: the body of a multi-thread `#[tokio::main]`, and what it
+        // awaits.
+        let entry_of = |(f, ctx): (usize, usize)| {
+            let om = &cx.files()[f];
+            om.ctxs[ctx].fn_id.map(|id| &om.fns[id])
         };
-        let c = &om.ctxs[boundary];
-        let runtime = site.kind.runtime().unwrap_or(crate::model::krate::RuntimeInfo::UNKNOWN);
-        let in_multi_thread_main = c.kind == CtxKind::Fn
-            && runtime.flavor == Flavor::MultiThread
-            && c.fn_id
-                .and_then(|f| om.fns[f].entry.as_ref())
-                .is_some_and(|e| !e.is_test);
-        // Tests block on purpose (a file written, a short sleep while a thread works).
-        let in_test = c.fn_id.is_some_and(|f| om.fns[f].in_test)
-            || om.ctxs[origin_ctx].fn_id.is_some_and(|f| om.fns[f].in_test)
-            || m.ctxs[call.ctx].fn_id.is_some_and(|f| m.fns[f].in_test);
-        if in_multi_thread_main || in_test {
-            continue;
+        let on_main_future = cx
+            .cm
+            .site_in_origin_future(file, call.ctx, &site)
+            .and_then(entry_of)
+            .is_some_and(|f| {
+                f.entry.as_ref().is_some_and(|e| !e.is_test && e.flavor == Flavor::MultiThread)
+            });
+        match cx.cm.async_boundary(file, call.ctx) {
+            // Async code of its own: as blocking as wherever it is called from.
+            Some(boundary) => {
+                let c = &m.ctxs[boundary];
+                let boundary_fn = c.fn_id.map(|f| &m.fns[f]);
+                if boundary_fn.is_some_and(|f| f.in_test) {
+                    continue;
+                }
+                let in_multi_thread_main = c.kind == CtxKind::Fn
+                    && boundary_fn.is_some_and(|f| {
+                        f.entry.as_ref().is_some_and(|e| !e.is_test && e.flavor == Flavor::MultiThread)
+                    });
+                if in_multi_thread_main {
+                    continue;
+                }
+            }
+            // A sync helper reached from async code: only calls that wait for something else
+            // (a sleep, a channel, a thread); a helper that reads a small file is common and
+            // rarely what stalls a runtime.
+            None => {
+                let long = sink.dep.is_some() || cx.cm.blocks_long(file, id);
+                let origin_in_test = cx
+                    .cm
+                    .site_origin(&site)
+                    .and_then(|(f, ctx)| cx.files()[f].ctxs[ctx].fn_id.map(|id| cx.files()[f].fns[id].in_test))
+                    .unwrap_or(false);
+                if !long || origin_in_test || on_main_future {
+                    continue;
+                }
+            }
         }
         let certainty = Certainty::of(sink.certain && site.certain);
         let name = match cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some()) {

@@ -86,7 +86,10 @@ pub fn check_crate(
         file.sort_by(|a, b| (a.primary.range.start, a.code).cmp(&(b.primary.range.start, b.code)));
         file.dedup();
     }
-    let summary = (krate.kind == crate::CrateKind::Lib).then(|| cm.summary(&krate.name));
+    // The model knows the watched crates' APIs itself: their summaries are never read.
+    let summary = (krate.kind == crate::CrateKind::Lib
+        && !crate::model::paths::is_known_crate(&krate.name))
+    .then(|| cm.summary(&krate.name));
     CrateCheck {
         diagnostics: out,
         summary,
@@ -226,9 +229,23 @@ impl<'a> LintCx<'a> {
             .collect()
     }
 
-    /// The best site of a sink's call that `wrong` accepts: where the sink is wrong.
+    /// The best site of a sink's call that `wrong` accepts: where the sink is wrong. Through a
+    /// chain of calls, only a sink that runs whenever its fn does: one in a branch may be
+    /// what the callers' arguments rule out.
     pub fn wrong_site(&self, sink: &Sink, wrong: impl Fn(&SiteKind) -> bool) -> Option<Site> {
-        let sites = self.cm.call_sites(sink.file, sink.call);
+        let mut sites = self.cm.call_sites(sink.file, sink.call);
+        if !self.cm.runs_unconditionally(sink.file, sink.call) {
+            let ctx = self.files()[sink.file].calls[sink.call].ctx;
+            if self.cm.async_boundary(sink.file, ctx).is_some() {
+                // Async code is async wherever it is called from; which runtime runs it is
+                // what the chain says, and that is not certain for a branch.
+                for site in sites.iter_mut().filter(|s| !s.direct()) {
+                    site.certain = false;
+                }
+            } else {
+                sites.retain(Site::direct);
+            }
+        }
         self.cm.site_where(&sites, wrong)
     }
 
