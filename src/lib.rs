@@ -109,7 +109,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         };
         discover::cargo_project(&cwd, &selection, &mut finder)?
     } else {
-        discover::paths(&cwd, &args.paths, &mut finder)?
+        let plan = discover::paths(&cwd, &args.paths, &mut finder)?;
+        warn_about_empty_directories(&cwd, &args.paths, &plan);
+        plan
     };
     let discovered = started.elapsed();
     if args.parse_only {
@@ -171,8 +173,8 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     if args.statistics {
         finish_output(print_statistics(&report))?;
     }
-    if !args.quiet && !human_stream && args.message_format.is_machine() {
-        // Machine output went elsewhere: say on the terminal what it held.
+    if !args.quiet && !human_stream {
+        // The findings went to a file or to stdout: say on the terminal what they were.
         eprintln!("{}", output::summary(&report));
     }
     if baselined > 0 && !args.quiet {
@@ -201,6 +203,22 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     } else {
         Status::Clean
     })
+}
+
+/// `warning: no Rust files found in `DIR`` for each directory named that holds none, so that a
+/// wrong path does not pass silently.
+fn warn_about_empty_directories(
+    cwd: &std::path::Path,
+    args: &[std::path::PathBuf],
+    plan: &discover::Plan,
+) {
+    let selected = plan.selection.as_deref().unwrap_or_default();
+    for arg in args {
+        let dir = paths::absolute(cwd, arg);
+        if dir.is_dir() && !selected.iter().any(|file| file.path.starts_with(&dir)) {
+            eprintln!("warning: no Rust files found in `{}`", arg.display());
+        }
+    }
 }
 
 /// `--statistics`: how many findings each lint reported, most first, on stderr.

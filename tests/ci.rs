@@ -875,8 +875,15 @@ fn output_file_statistics_and_quiet() {
     let out = run(dir, &["-q"]);
     assert!(out.stderr.starts_with(&format!("error[{LINT}]")));
     assert!(!out.stderr.contains("in 1 file"), "{}", out.stderr);
+    // The findings go to the file; the terminal still gets the summary.
     let out = run(dir, &["-o", "human.txt"]);
-    assert_eq!(out.stderr, "");
+    assert_eq!(out.stderr, "1 error, 1 warning in 1 file\n");
+    let out = run(dir, &["-o", "short.txt", "--message-format", "short"]);
+    assert_eq!(out.stderr, "1 error, 1 warning in 1 file\n");
+    assert!(fs::read_to_string(dir.join("short.txt"))
+        .unwrap()
+        .starts_with("src/lib.rs:3:"));
+    assert_eq!(run(dir, &["-o", "quiet.txt", "-q"]).stderr, "");
     assert!(fs::read_to_string(dir.join("human.txt"))
         .unwrap()
         .ends_with("1 error, 1 warning in 1 file\n"));

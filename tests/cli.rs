@@ -255,9 +255,24 @@ fn sync_helper() {
 fn empty_directory_exits_0_saying_so() {
     let tmp = temp();
     fs::create_dir(tmp.path().join("empty")).unwrap();
+    fs::create_dir_all(tmp.path().join("docs/.hidden")).unwrap();
+    write(tmp.path(), "docs/notes.txt", "not Rust");
+    write(tmp.path(), "docs/.hidden/a.rs", "fn main() {}\n");
+    write(tmp.path(), "src/main.rs", "fn main() {}\n");
     let out = run(tmp.path(), &["empty"]);
     assert_eq!(out.code, 0);
-    assert_eq!(out.stderr, "no Rust files found\n");
+    assert_eq!(
+        out.stderr,
+        "warning: no Rust files found in `empty`\nno Rust files found\n"
+    );
+    // Each directory without Rust files is named, beside one that has some.
+    let out = run(tmp.path(), &["empty", "src", "docs/"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stderr,
+        "warning: no Rust files found in `empty`\nwarning: no Rust files found in `docs/`\n\
+         no errors or warnings in 1 file\n"
+    );
 }
 
 #[test]
