@@ -823,9 +823,13 @@ fn junit_and_checkstyle_are_well_formed_xml() {
             })
             .collect();
         assert!(names.contains(&HOSTILE), "{format}: {names:?}");
+        // A warning is in JUnit's output of a passing test case, not a failure's message.
         let messages: Vec<&str> = doc
             .descendants()
-            .filter_map(|n| n.attribute("message"))
+            .filter_map(|n| match n.tag_name().name() {
+                "system-out" => n.text(),
+                _ => n.attribute("message"),
+            })
             .collect();
         assert!(
             messages
@@ -838,7 +842,37 @@ fn junit_and_checkstyle_are_well_formed_xml() {
     let doc = roxmltree::Document::parse(&out.stdout).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("3"));
+    // Two errors fail the run (the finding and the unreadable file); the warning does not.
+    assert_eq!(root.attribute("tests"), Some("3"));
+    assert_eq!(root.attribute("failures"), Some("2"));
+    assert_eq!(root.attribute("errors"), Some("0"));
+    let failed: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| n.parent()?.attribute("name"))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "appstract-lint.nested_runtime_block_on",
+            "appstract-lint.io_error"
+        ]
+    );
+
+    // Warnings alone: exit status 0, and no failed test.
+    write(
+        tmp.path(),
+        "src/lib.rs",
+        "// appstract-lint: allow(nested_runtime_block_on)\n",
+    );
+    let out = run(tmp.path(), &["--message-format", "junit", "src/lib.rs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = roxmltree::Document::parse(&out.stdout).unwrap();
+    assert_eq!(doc.root_element().attribute("failures"), Some("0"));
+    assert_eq!(doc.root_element().attribute("tests"), Some("1"));
+    assert!(out
+        .stdout
+        .contains("<system-out>src/lib.rs:1:1: warning[unused_suppression]"));
 }
 
 #[test]
