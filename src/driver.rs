@@ -1138,6 +1138,10 @@ struct Unreadable {
 /// The file's text as the lints see it: UTF-8 with any byte-order mark removed, as rustc
 /// removes it (syn strips it too, so ranges would otherwise be off by three bytes).
 fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
+    // While `--fix` works, the files it changed are read as it left them.
+    if let Some(text) = crate::fix::overlay_text(path) {
+        return Ok(text);
+    }
     let unreadable = |reason: String| {
         Box::new(Unreadable {
             diagnostic: Diagnostic::new(

@@ -13,6 +13,7 @@ pub mod config;
 pub mod discover;
 pub mod driver;
 mod error;
+pub mod fix;
 pub mod floor;
 #[doc(hidden)]
 pub mod fuzz;
@@ -44,7 +45,7 @@ pub const TOOL_CODES: &[&str] = &[
 ];
 
 /// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
-const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
+pub(crate) const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// How a run ended; the process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,15 +123,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         (Some(dir), false) => cache::Cache::new(paths::absolute(&cwd, dir)),
         (None, false) => cache::default_dir(&cwd).and_then(cache::Cache::new),
     };
-    let mut report = lint_with(
-        &plan,
-        args.jobs.map_or(0, |jobs| jobs.get()),
-        cache.as_ref(),
-        !args.no_prefilter,
-    )?;
-    let linted = started.elapsed();
-
+    let jobs = args.jobs.map_or(0, |jobs| jobs.get());
     if let Some(path) = &args.write_baseline {
+        let report = lint_with(&plan, jobs, cache.as_ref(), !args.no_prefilter)?;
         let count = baseline::write(&cwd, path, &report)?;
         if !args.quiet {
             eprintln!(
@@ -141,10 +136,63 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         }
         return Ok(Status::Clean);
     }
-    let mut baselined = 0;
-    if let Some(path) = &args.baseline {
-        baselined = baseline::apply(&cwd, path, &mut report)?;
-    }
+    let baselined = std::cell::Cell::new(0);
+    let lint_once = || {
+        let mut report = lint_with(&plan, jobs, cache.as_ref(), !args.no_prefilter)?;
+        if let Some(path) = &args.baseline {
+            baselined.set(baseline::apply(&cwd, path, &mut report)?);
+        }
+        Ok(report)
+    };
+    let mut fix_summary = None;
+    let report = if args.fixing() {
+        let options = fix::Options {
+            unsafe_fixes: args.unsafe_fixes,
+            allow_dirty: args.allow_dirty,
+            allow_staged: args.allow_staged,
+            allow_no_vcs: args.allow_no_vcs,
+        };
+        let mut outcome = fix::fix(lint_once, &options)?;
+        for warning in &outcome.warnings {
+            eprintln!("warning: {warning}");
+        }
+        if args.diff {
+            finish_output(print_diff(&outcome.files))?;
+            if !args.quiet {
+                eprintln!("{}", fix::summary(&outcome, true));
+            }
+            return Ok(if !outcome.report.internal_errors.is_empty() {
+                Status::Failure
+            } else if outcome.files.is_empty() {
+                Status::Clean
+            } else {
+                Status::Findings
+            });
+        }
+        if !outcome.files.is_empty() {
+            let changed: Vec<&std::path::Path> = outcome
+                .files
+                .iter()
+                .map(|file| file.path.as_path())
+                .collect();
+            fix::check_vcs(&cwd, &changed, &options)?;
+            let failed = fix::write_all(&outcome.files);
+            if !failed.is_empty() {
+                for (file, reason) in &failed {
+                    eprintln!("warning: `{file}` was not fixed: {reason}");
+                }
+                outcome.forget(&failed);
+                // What is left is what the files on disk hold.
+                outcome.report = lint_once()?;
+            }
+        }
+        fix_summary = Some(fix::summary(&outcome, false));
+        outcome.report
+    } else {
+        lint_once()?
+    };
+    let baselined = baselined.get();
+    let linted = started.elapsed();
 
     let human_stream = !args.message_format.is_machine() && args.output_file.is_none();
     let result = match &args.output_file {
@@ -183,6 +231,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             output::count(baselined, "finding")
         );
     }
+    if let Some(summary) = fix_summary.filter(|_| !args.quiet) {
+        eprintln!("{summary}");
+    }
     if args.verbose > 0 {
         eprintln!(
             "discovered {} in {:.2?}, linted {} in {:.2?}",
@@ -219,6 +270,13 @@ fn warn_about_empty_directories(
             eprintln!("warning: no Rust files found in `{}`", arg.display());
         }
     }
+}
+
+/// `--diff`: the changes `--fix` would make, on stdout.
+fn print_diff(files: &[fix::FixedFile]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(fix::unified_diff(files).as_bytes())?;
+    stdout.flush()
 }
 
 /// `--statistics`: how many findings each lint reported, most first, on stderr.
