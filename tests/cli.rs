@@ -295,6 +295,70 @@ fn syntax_error_fails_and_other_files_are_still_linted() {
     );
 }
 
+/// What the lexer rejects is named as rustc 1.95 names it, at the places rustc shows.
+#[test]
+fn delimiter_and_literal_errors_say_what_rustc_says() {
+    let tmp = temp();
+    write(tmp.path(), "unclosed.rs", "fn main() {\n    foo(\n");
+    write(
+        tmp.path(),
+        "mismatched.rs",
+        "fn main() {\n    let x = [1, 2);\n}\n",
+    );
+    write(tmp.path(), "unexpected.rs", "fn main() {}\n}\n");
+    write(
+        tmp.path(),
+        "string.rs",
+        "fn main() {\n    let s = \"abc;\n}\n",
+    );
+    write(
+        tmp.path(),
+        "token.rs",
+        "fn main() {\n    let x = 1 \u{20ac} 2;\n}\n",
+    );
+    let out = run(tmp.path(), &["mismatched.rs", "unclosed.rs"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr,
+        "error[syntax_error]: this file does not parse: mismatched closing delimiter: `)`
+ --> mismatched.rs:2:13
+  |
+2 |     let x = [1, 2);
+  |             ^    - mismatched closing delimiter
+  |             |
+  |             unclosed delimiter
+
+error[syntax_error]: this file does not parse: this file contains an unclosed delimiter
+ --> unclosed.rs:2:8
+  |
+1 | fn main() {
+  |           - unclosed delimiter
+2 |     foo(
+  |        ^ unclosed delimiter
+
+2 errors, 0 warnings in 2 files (2 skipped)
+"
+    );
+    let out = run(
+        tmp.path(),
+        &[
+            "--message-format",
+            "short",
+            "unexpected.rs",
+            "string.rs",
+            "token.rs",
+        ],
+    );
+    assert_eq!(
+        lines(&out.stderr),
+        [
+            "string.rs:2:13: error[syntax_error]: this file does not parse: unterminated double quote string",
+            "token.rs:2:15: error[syntax_error]: this file does not parse: unknown start of token: \\u{20ac}",
+            "unexpected.rs:2:1: error[syntax_error]: this file does not parse: unexpected closing delimiter: `}`",
+        ]
+    );
+}
+
 #[test]
 fn syntax_error_and_finding_are_both_reported() {
     let tmp = temp();
