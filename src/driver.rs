@@ -881,12 +881,7 @@ impl<'a> Crawl<'a> {
         let text = match read_source(&job.path, &file.display) {
             Ok(text) => text,
             Err(unreadable) => {
-                let reason = if unreadable.lossy_text.is_some() {
-                    "not valid UTF-8"
-                } else {
-                    "cannot be read"
-                };
-                self.skip(&file, reason);
+                self.skip(&file, unreadable.reason);
                 file.source = unreadable.lossy_text;
                 file.findings.push(unreadable.diagnostic);
                 return (file, Vec::new());
@@ -1131,6 +1126,8 @@ fn finalize(file: &mut AnalysedFile, settings: &Settings) {
 
 struct Unreadable {
     diagnostic: Diagnostic,
+    /// Why the file is skipped, as `-v` says it.
+    reason: &'static str,
     /// For a file that is not UTF-8: its text with invalid bytes replaced, to show where.
     lossy_text: Option<String>,
 }
@@ -1151,10 +1148,27 @@ fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
                 Label::new(0..0, ""),
             )
             .with_note("the file was not linted"),
+            reason: "cannot be read",
             lossy_text: None,
         })
     };
     let bytes = read_regular_file(path).map_err(unreadable)?;
+    // A NUL byte near the start makes a file binary, as git decides it: it is not quoted, as its
+    // bytes would garble the terminal.
+    if let Some(nul) = bytes.iter().take(BINARY_PROBE).position(|&byte| byte == 0) {
+        return Err(Box::new(Unreadable {
+            diagnostic: Diagnostic::new(
+                IO_ERROR,
+                Level::Deny,
+                format!("`{display}` is not a text file"),
+                Label::new(0..0, ""),
+            )
+            .with_note(format!("it holds a NUL byte at byte {}", nul + 1))
+            .with_note("the file was not linted"),
+            reason: "not a text file",
+            lossy_text: None,
+        }));
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -1175,11 +1189,15 @@ fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
                     Label::new(marker, "invalid byte"),
                 )
                 .with_note("the file was not linted"),
+                reason: "not valid UTF-8",
                 lossy_text: Some(lossy),
             }))
         }
     }
 }
+
+/// How much of a file is looked at for a NUL byte, as git does.
+const BINARY_PROBE: usize = 8000;
 
 /// Files larger than this are not read: no source file is, and `/dev/zero` never ends.
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;

@@ -159,15 +159,30 @@ fn non_utf8_and_binary_files_are_errors_naming_them() {
     write(tmp.path(), "nul.rs", b"fn main() {}\0\0\0\n");
     let out = short(tmp.path(), &["."]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // A NUL byte makes a file binary, as git decides it, even when it is valid UTF-8.
     assert!(out
         .stderr
-        .contains("binary.rs:1:12: error[io_error]: `binary.rs` is not valid UTF-8"));
+        .contains("binary.rs:1:1: error[io_error]: `binary.rs` is not a text file"));
+    assert!(out
+        .stderr
+        .contains("nul.rs:1:1: error[io_error]: `nul.rs` is not a text file"));
+    // Text in another encoding is shown, up to the first byte that is not UTF-8.
     assert!(out
         .stderr
         .contains("latin1.rs:1:7: error[io_error]: `latin1.rs` is not valid UTF-8"));
-    // NUL bytes are valid UTF-8 but not Rust.
-    assert!(out.stderr.contains("nul.rs:1:13: error[syntax_error]"));
     assert_finding_beside(&out);
+
+    // A binary file is never quoted: nothing of it reaches the terminal.
+    let human = run(tmp.path(), &["binary.rs"]);
+    assert_eq!(
+        human.stderr,
+        "error[io_error]: `binary.rs` is not a text file
+ = note: it holds a NUL byte at byte 8
+ = note: the file was not linted
+
+1 error, 0 warnings in 1 file (1 skipped)
+"
+    );
 }
 
 #[test]
