@@ -57,7 +57,8 @@ pub struct Args {
     #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
     pub quiet: bool,
 
-    /// Also print timings and the files that were skipped, and why
+    /// Print each file `Linted` or `Skipped` (and why), and timings; `-vv` also each crate
+    /// with its root and configuration
     #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
 

@@ -194,6 +194,12 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     let baselined = baselined.get();
     let linted = started.elapsed();
 
+    if args.verbose > 1 {
+        print_crates(&plan, color).map_err(|err| Error::new(format!("cannot write: {err}")))?;
+    }
+    if args.verbose > 0 {
+        finish_output(print_files(&report, color))?;
+    }
     let human_stream = !args.message_format.is_machine() && args.output_file.is_none();
     let result = match &args.output_file {
         Some(path) => {
@@ -242,9 +248,6 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             output::count(report.linted_file_count(), "file"),
             linted.saturating_sub(discovered),
         );
-        for (file, reason) in &report.skipped {
-            eprintln!("skipped `{file}`: {reason}");
-        }
     }
     // Each internal error is an `internal_error` finding of its file; the status says so too.
     Ok(if !report.internal_errors.is_empty() {
@@ -270,6 +273,78 @@ fn warn_about_empty_directories(
             eprintln!("warning: no Rust files found in `{}`", arg.display());
         }
     }
+}
+
+/// A status line as cargo prints them: the word right-aligned in 12 columns, in bold colour.
+fn status_line(out: &mut StandardStream, word: &str, color: Color, rest: &str) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+    write!(out, "{word:>12}")?;
+    out.reset()?;
+    writeln!(out, " {rest}")
+}
+
+/// `-v`: every file found, `Linted path` or `Skipped path (reason)`, on stderr.
+fn print_files(report: &driver::Report, color: ColorChoice) -> io::Result<()> {
+    let skipped: std::collections::HashSet<&str> = report
+        .skipped
+        .iter()
+        .map(|(file, _)| file.as_str())
+        .collect();
+    let mut entries: Vec<(&str, Option<&str>)> = report
+        .files
+        .iter()
+        .filter(|file| file.linted && !skipped.contains(file.display.as_str()))
+        .map(|file| (file.display.as_str(), None))
+        .chain(
+            report
+                .skipped
+                .iter()
+                .map(|(file, reason)| (file.as_str(), Some(reason.as_str()))),
+        )
+        .collect();
+    entries.sort();
+    entries.dedup();
+    let mut stderr = StandardStream::stderr(color);
+    for (file, reason) in entries {
+        match reason {
+            None => status_line(&mut stderr, "Linted", Color::Green, file)?,
+            Some(reason) => status_line(
+                &mut stderr,
+                "Skipped",
+                Color::Yellow,
+                &format!("{file} ({reason})"),
+            )?,
+        }
+    }
+    stderr.flush()
+}
+
+/// `-vv`: every crate analysed, with its root file and the configuration its files get.
+fn print_crates(plan: &discover::Plan, color: ColorChoice) -> io::Result<()> {
+    let mut stderr = StandardStream::stderr(color);
+    for unit in &plan.crates {
+        let kind = match unit.info.kind {
+            appstract_lints::CrateKind::Lib => "lib",
+            appstract_lints::CrateKind::Bin => "bin",
+            appstract_lints::CrateKind::Test => "test",
+            appstract_lints::CrateKind::Example => "example",
+            appstract_lints::CrateKind::Bench => "bench",
+            appstract_lints::CrateKind::BuildScript => "build script",
+            appstract_lints::CrateKind::Loose => "file",
+        };
+        let config = match &unit.settings.config.source {
+            Some(source) => format!("configuration `{}`", paths::display(&plan.base, source)),
+            None => "default configuration".to_string(),
+        };
+        let root = paths::display(&plan.base, &unit.root);
+        status_line(
+            &mut stderr,
+            "Crate",
+            Color::Cyan,
+            &format!("{} ({kind}) {root}, {config}", unit.info.name),
+        )?;
+    }
+    stderr.flush()
 }
 
 /// `--diff`: the changes `--fix` would make, on stdout.

@@ -346,11 +346,21 @@ fn excludes_overrides_and_verbose_skips() {
         .stderr
         .contains(&format!("src/lib.rs:5:8: error[{LINT}]")));
     assert!(!out.stderr.contains("syntax_error"));
-    assert!(out
-        .stderr
-        .contains("skipped `src/generated/mod.rs`: matches `exclude` in `appstract-lint.toml`"));
+    assert!(out.stderr.contains(
+        "     Skipped src/generated/mod.rs (matches `exclude` in `appstract-lint.toml`)\n"
+    ));
+    assert!(out.stderr.contains("      Linted src/legacy.rs\n"));
     assert!(
         out.stderr.contains("discovered 5 crates") || out.stderr.contains("discovered 1 crate")
+    );
+    assert!(!out.stderr.contains("Crate "), "{}", out.stderr);
+    // `-vv` also names each crate, its root and the configuration its files get.
+    let out = short(dir, &["-vv"]);
+    assert!(
+        out.stderr
+            .contains("       Crate svc (lib) src/lib.rs, configuration `appstract-lint.toml`\n"),
+        "{}",
+        out.stderr
     );
     // Excludes apply to files named on the command line too (pre-commit passes them).
     let out = short(dir, &["src/generated/mod.rs"]);

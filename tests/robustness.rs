@@ -63,7 +63,8 @@ fn beside() -> tempfile::TempDir {
 fn skipped_lines(out: &Run) -> Vec<&str> {
     out.stderr
         .lines()
-        .filter(|line| line.starts_with("skipped `"))
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("Skipped "))
         .collect()
 }
 
@@ -516,11 +517,22 @@ fn verbose_accounts_for_every_file() {
     write(tmp.path(), "clean.rs", "fn main() {}\n");
     let out = run(tmp.path(), &["-v", "."]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // Every file, linted or skipped, in cargo's status style, before the findings.
+    let listed: Vec<&str> = out.stderr.lines().take(4).collect();
+    assert_eq!(
+        listed,
+        [
+            "     Skipped broken.rs (does not parse)",
+            "      Linted clean.rs",
+            "     Skipped latin1.rs (not valid UTF-8)",
+            "      Linted normal.rs",
+        ]
+    );
     assert_eq!(
         skipped_lines(&out),
         [
-            "skipped `broken.rs`: does not parse",
-            "skipped `latin1.rs`: not valid UTF-8",
+            "Skipped broken.rs (does not parse)",
+            "Skipped latin1.rs (not valid UTF-8)",
         ]
     );
     assert!(out.stderr.contains("linted 4 files in "), "{}", out.stderr);
