@@ -1246,9 +1246,10 @@ impl ModuleProblem {
         let shown = |path: &PathBuf| format!("`{}`", paths::display(base, path));
         match self {
             ModuleProblem::NotFound { candidates } => {
+                // Certain, as every finding is before levels apply: at warn by default.
                 let diagnostic = Diagnostic::new(
                     UNRESOLVED_MODULE,
-                    Level::Warn,
+                    Level::Deny,
                     format!("file not found for module `{name}`"),
                     Label::new(decl.range.clone(), ""),
                 );
@@ -1267,7 +1268,7 @@ impl ModuleProblem {
             }
             ModuleProblem::Ambiguous { both } => Diagnostic::new(
                 UNRESOLVED_MODULE,
-                Level::Warn,
+                Level::Deny,
                 format!(
                     "file for module `{name}` found at both {} and {}",
                     shown(&both[0]),
@@ -1499,7 +1500,8 @@ mod tests {
         };
         let diagnostic = problem.diagnostic(&missing, base);
         assert_eq!(diagnostic.code, UNRESOLVED_MODULE);
-        assert_eq!(diagnostic.level, Level::Warn);
+        // Levels apply later; the lint is at warn by default.
+        assert_eq!(diagnostic.level, Level::Deny);
         assert_eq!(diagnostic.message, "file not found for module `missing`");
         assert_eq!(
             diagnostic.help,

@@ -9,6 +9,7 @@
 pub mod baseline;
 pub mod cache;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod discover;
 pub mod driver;
@@ -33,14 +34,12 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Codes the tool reports that are not lints: they cannot be allowed.
+/// Codes the tool reports that are not lints: problems that leave a file unlinted, or a bug of
+/// the tool. They are always errors and cannot be allowed ([`codes::PROBLEMS`] documents them).
 pub const TOOL_CODES: &[&str] = &[
     appstract_lints::SYNTAX_ERROR,
     appstract_lints::NESTING_TOO_DEEP,
     discover::IO_ERROR,
-    discover::INVALID_MANIFEST,
-    driver::UNRESOLVED_MODULE,
-    baseline::STALE_ENTRY,
     isolate::INTERNAL_ERROR,
 ];
 
@@ -137,11 +136,13 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         return Ok(Status::Clean);
     }
     let baselined = std::cell::Cell::new(0);
+    let finder = std::cell::RefCell::new(finder);
     let lint_once = || {
         let mut report = lint_with(&plan, jobs, cache.as_ref(), !args.no_prefilter)?;
         if let Some(path) = &args.baseline {
             baselined.set(baseline::apply(&cwd, path, &mut report)?);
         }
+        set_levels_outside_files(&cwd, &mut finder.borrow_mut(), &mut report)?;
         Ok(report)
     };
     let mut fix_summary = None;
@@ -273,6 +274,38 @@ fn warn_about_empty_directories(
             eprintln!("warning: no Rust files found in `{}`", arg.display());
         }
     }
+}
+
+/// Gives the tool's lints about things other than Rust files (a manifest that does not parse, a
+/// stale baseline entry) the levels of the configuration found from their directory, and of
+/// the command line.
+fn set_levels_outside_files(
+    cwd: &std::path::Path,
+    finder: &mut config::Finder,
+    report: &mut driver::Report,
+) -> Result<(), Error> {
+    for file in report.files.iter_mut().filter(|file| !file.linted) {
+        if !file
+            .findings
+            .iter()
+            .any(|finding| config::find_any_lint(finding.code).is_some())
+        {
+            continue;
+        }
+        let dir = file.path.parent().unwrap_or(std::path::Path::new("/"));
+        let levels = finder.settings(cwd, dir, None)?.levels_for(&file.path);
+        for finding in &mut file.findings {
+            if let Some(lint) = config::find_any_lint(finding.code) {
+                finding.level = levels.effective(lint, false);
+            }
+        }
+        file.findings
+            .retain(|finding| finding.level != appstract_lints::Level::Allow);
+    }
+    report
+        .files
+        .retain(|file| file.linted || !file.findings.is_empty());
+    Ok(())
 }
 
 /// A status line as cargo prints them: the word right-aligned in 12 columns, in bold colour.
@@ -433,8 +466,15 @@ pub fn lint_with(
     Ok(pool.install(|| driver::lint_with(plan, cache, prefilter)))
 }
 
+/// `--list`: every lint with its default level, then the tool's problems, which are always
+/// errors.
 fn print_list() -> io::Result<()> {
-    let width = all_lints().map(|lint| lint.name.len()).max().unwrap_or(0);
+    let width = all_lints()
+        .map(|lint| lint.name)
+        .chain(codes::PROBLEMS.iter().map(|problem| problem.name))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
     let mut stdout = io::stdout().lock();
     for lint in all_lints() {
         writeln!(
@@ -443,6 +483,13 @@ fn print_list() -> io::Result<()> {
             lint.name,
             lint.default_level.as_str(),
             lint.summary
+        )?;
+    }
+    for problem in &codes::PROBLEMS {
+        writeln!(
+            stdout,
+            "{:width$}  {:6}  {}",
+            problem.name, "error", problem.summary
         )?;
     }
     stdout.flush()
@@ -454,27 +501,35 @@ fn explain(name: &str) -> Result<(), Error> {
         .trim()
         .trim_start_matches("appstract::")
         .replace('-', "_");
-    let Some(lint) = config::find_any_lint(&normalized) else {
-        let help = match suggest(&normalized, all_lints().map(|lint| lint.name)) {
+    let Some(documentation) = codes::explanation(&normalized) else {
+        let names = all_lints()
+            .map(|lint| lint.name)
+            .chain(codes::PROBLEMS.iter().map(|problem| problem.name));
+        let help = match suggest(&normalized, names) {
             Some(nearest) => format!("did you mean `{nearest}`?"),
-            None => "`cargo appstract-lint --list` shows every lint".to_string(),
+            None => "`cargo appstract-lint --list` shows every code".to_string(),
         };
-        return Err(Error::new(format!("no lint named `{name}`")).with_help(help));
+        return Err(Error::new(format!("no lint or code named `{name}`")).with_help(help));
     };
     let mut stdout = io::stdout().lock();
     finish_output(
         stdout
-            .write_all(lint.documentation().as_bytes())
+            .write_all(documentation.as_bytes())
             .and_then(|()| stdout.flush()),
     )
 }
 
-/// Every lint: the analysis's, then the tool's own (about suppressions).
+/// Every lint: the analysis's, then the tool's own (about suppressions, modules, manifests
+/// and baselines).
 pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
-    LINTS.iter().copied().chain([
-        &suppress::UNUSED_SUPPRESSION,
-        &suppress::INVALID_SUPPRESSION,
-    ])
+    LINTS
+        .iter()
+        .copied()
+        .chain([
+            &suppress::UNUSED_SUPPRESSION,
+            &suppress::INVALID_SUPPRESSION,
+        ])
+        .chain(codes::TOOL_LINTS)
 }
 
 /// The candidate nearest to a misspelt name, if any is near enough.

@@ -971,6 +971,13 @@ fn baseline_reports_only_new_findings_and_stale_entries() {
         "baseline.json:1:1: warning[stale_baseline_entry]: baseline entry for `{LINT}` in `src/lib.rs` matches no finding"
     )), "{}", out.stderr);
 
+    // A lint like any other: allowed, the entry is not reported.
+    let out = short(
+        dir,
+        &["--baseline", "baseline.json", "-A", "stale_baseline_entry"],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+
     write(dir, "broken.json", "{\"version\": 1, \"entries\": [}");
     let out = short(dir, &["--baseline", "broken.json"]);
     assert_eq!(out.code, 2);

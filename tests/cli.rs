@@ -115,16 +115,109 @@ fn list_shows_every_registered_lint() {
     let out = run(tmp.path(), &["--list"]);
     assert_eq!(out.code, 0);
     let listed = lines(&out.stdout);
-    // The analysis's lints, then the tool's own (about suppressions).
+    // The analysis's lints, then the tool's own, then its problems (always errors).
     let all: Vec<_> = appstract_lint::all_lints().collect();
-    assert_eq!(listed.len(), all.len(), "{}", out.stdout);
+    let problems = &appstract_lint::codes::PROBLEMS;
+    assert_eq!(listed.len(), all.len() + problems.len(), "{}", out.stdout);
     assert!(all.iter().zip(LINTS).all(|(a, b)| a.name == b.name));
-    for (line, lint) in listed.iter().zip(all) {
+    for (line, lint) in listed.iter().zip(&all) {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(words.first(), Some(&lint.name));
         assert_eq!(words.get(1), Some(&lint.default_level.as_str()));
         assert!(line.ends_with(lint.summary), "{line}");
     }
+    for (line, problem) in listed[all.len()..].iter().zip(problems) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[..2], [problem.name, "error"]);
+    }
+}
+
+/// Every code the tool can print is listed, explained, and configurable when it is a lint.
+#[test]
+fn every_code_the_tool_prints_is_listed_and_explained() {
+    let tmp = temp();
+    write(tmp.path(), "ok.rs", "fn main() {}\n");
+    let listed = run(tmp.path(), &["--list"]).stdout;
+    let codes = appstract_lint::all_lints()
+        .map(|lint| lint.name)
+        .chain(appstract_lint::TOOL_CODES.iter().copied())
+        .chain([
+            "syntax_error",
+            "stale_baseline_entry",
+            "unresolved_module",
+            "invalid_manifest",
+            "io_error",
+            "nesting_too_deep",
+            "internal_error",
+            "unused_suppression",
+            "invalid_suppression",
+        ]);
+    for code in codes {
+        assert!(
+            listed
+                .lines()
+                .any(|line| line.starts_with(&format!("{code} "))),
+            "{code} is not listed"
+        );
+        let out = run(tmp.path(), &["--explain", code]);
+        assert_eq!(out.code, 0, "{code}: {}", out.stderr);
+        assert!(
+            out.stdout.starts_with("## What it"),
+            "{code}: {}",
+            out.stdout
+        );
+        let configured = run(tmp.path(), &["-A", code, "ok.rs"]);
+        let is_lint = appstract_lint::config::find_any_lint(code).is_some();
+        assert_eq!(configured.code, if is_lint { 0 } else { 2 }, "{code}");
+    }
+    let out = run(tmp.path(), &["-A", "syntax_error", "x.rs"]);
+    assert_eq!(
+        out.stderr,
+        "error: `syntax_error` given to -A is a problem of the tool, not a lint: its level cannot be set\n  \
+         = help: `cargo appstract-lint --explain syntax_error` tells what to do about it\n"
+    );
+
+    // The tool's own lints take levels like any other.
+    write(tmp.path(), "src/lib.rs", "mod missing;\n");
+    write(
+        tmp.path(),
+        "Cargo.toml",
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    let warned = run(tmp.path(), &["--message-format", "short", "src/lib.rs"]);
+    assert_eq!(warned.code, 0);
+    assert!(
+        warned.stderr.contains("warning[unresolved_module]"),
+        "{}",
+        warned.stderr
+    );
+    let denied = run(
+        tmp.path(),
+        &[
+            "--message-format",
+            "short",
+            "-D",
+            "unresolved_module",
+            "src/lib.rs",
+        ],
+    );
+    assert_eq!(denied.code, 1);
+    assert!(denied.stderr.contains("error[unresolved_module]"));
+    let allowed = run(tmp.path(), &["-A", "unresolved-module", "src/lib.rs"]);
+    assert_eq!(allowed.stderr, "no errors or warnings in 1 file\n");
+    // A broken manifest: the file is linted alone (so its `mod` item is not followed).
+    write(tmp.path(), "Cargo.toml", "[package\n");
+    let warned = run(tmp.path(), &["src/lib.rs"]);
+    assert!(
+        warned.stderr.starts_with("warning[invalid_manifest]"),
+        "{}",
+        warned.stderr
+    );
+    let allowed = run(tmp.path(), &["-A", "invalid_manifest", "src/lib.rs"]);
+    assert_eq!(
+        (allowed.code, allowed.stderr.as_str()),
+        (0, "no errors or warnings in 1 file\n")
+    );
 }
 
 #[test]
@@ -162,7 +255,7 @@ fn explain_unknown_lint_exits_2_naming_it() {
     assert!(out.stdout.is_empty());
     assert!(
         out.stderr
-            .starts_with("error: no lint named `no_such_lint`\n"),
+            .starts_with("error: no lint or code named `no_such_lint`\n"),
         "{}",
         out.stderr
     );

@@ -12,35 +12,6 @@ use std::path::Path;
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const BASE_ID: &str = "%SRCROOT%";
 
-/// Problems of the tool that are not lints, with a description each.
-pub const TOOL_PROBLEMS: &[(&str, &str)] = &[
-    (appstract_lints::SYNTAX_ERROR, "a file that does not parse"),
-    (
-        crate::discover::IO_ERROR,
-        "a file or directory that cannot be read",
-    ),
-    (
-        crate::discover::INVALID_MANIFEST,
-        "a `Cargo.toml` that cannot be parsed",
-    ),
-    (
-        crate::driver::UNRESOLVED_MODULE,
-        "a `mod` item whose file is missing",
-    ),
-    (
-        crate::baseline::STALE_ENTRY,
-        "a baseline entry that matches no finding",
-    ),
-    (
-        appstract_lints::NESTING_TOO_DEEP,
-        "a file nested too deeply to parse safely",
-    ),
-    (
-        crate::isolate::INTERNAL_ERROR,
-        "a failure of the analysis itself, to report as a bug",
-    ),
-];
-
 pub struct Sarif<W> {
     writer: W,
 }
@@ -71,14 +42,16 @@ impl<W: Write> Emitter for Sarif<W> {
             }
             rules.push(rule);
         }
-        for (code, description) in TOOL_PROBLEMS {
+        for problem in &crate::codes::PROBLEMS {
+            let code = problem.name;
             rule_ids.push(code);
             let mut rule = json!({
                 "id": code,
                 "name": code,
-                "shortDescription": { "text": description },
-                "fullDescription": { "text": format!("appstract-lint reports {description}.") },
-                "help": { "text": format!("`{code}`: {description}; see the README's list of tool problems") },
+                "shortDescription": { "text": problem.summary },
+                "fullDescription": { "text": first_section(problem.docs) },
+                "help": { "text": problem.docs, "markdown": problem.docs },
+                "defaultConfiguration": { "level": "error" },
             });
             if let Some(uri) = help_uri(repository(), code) {
                 rule["helpUri"] = json!(uri);
@@ -172,14 +145,21 @@ fn repository() -> Option<&'static str> {
 }
 
 /// Where a rule's documentation lives in the package's repository (`repository` in
-/// Cargo.toml; without one, rules have no `helpUri`): the lint's source file, whose doc
-/// comment it is, or the README for the tool's own problems.
+/// Cargo.toml; without one, rules have no `helpUri`): the doc comment of the lint's source
+/// file, or `src/codes.rs` for the tool's own lints and problems.
 fn help_uri(repository: Option<&str>, code: &str) -> Option<String> {
     let repository = repository?.trim_end_matches('/');
     let path = if appstract_lints::find_lint(code).is_some() {
         format!("lints/src/rules/{code}.rs")
+    } else if [
+        crate::suppress::UNUSED_SUPPRESSION.name,
+        crate::suppress::INVALID_SUPPRESSION.name,
+    ]
+    .contains(&code)
+    {
+        "src/suppress.rs".to_string()
     } else {
-        "README.md".to_string()
+        "src/codes.rs".to_string()
     };
     Some(format!("{repository}/blob/main/{path}"))
 }
@@ -247,13 +227,13 @@ mod tests {
         );
         assert_eq!(
             help_uri(repository, "syntax_error").as_deref(),
-            Some("https://example.org/appstract-lint/blob/main/README.md")
+            Some("https://example.org/appstract-lint/blob/main/src/codes.rs")
         );
         // Every link resolves in the repository.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for code in crate::all_lints()
             .map(|lint| lint.name)
-            .chain(TOOL_PROBLEMS.iter().map(|(code, _)| *code))
+            .chain(crate::codes::PROBLEMS.iter().map(|problem| problem.name))
         {
             let uri = help_uri(repository, code).unwrap();
             let path = uri.split_once("/blob/main/").unwrap().1;
