@@ -100,7 +100,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         .map_err(|err| Error::new(format!("cannot read the current directory: {err}")))?;
     let cli = config::CliLevels::parse(&args.levels)?;
     let mut finder = config::Finder::new(&cwd, args.config.as_deref(), cli)?;
-    let plan = if args.paths.is_empty() {
+    let mut plan = if args.paths.is_empty() {
         let selection = discover::Selection {
             manifest_path: args.manifest_path.clone(),
             packages: args.package.clone(),
@@ -113,6 +113,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         warn_about_empty_directories(&cwd, &args.paths, &plan);
         plan
     };
+    plan.base = display_base(&cwd, args.manifest_path.as_deref(), &plan);
     let discovered = started.elapsed();
     if args.parse_only {
         return parse_only(&plan, discovered);
@@ -258,6 +259,29 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     } else {
         Status::Clean
     })
+}
+
+/// Where paths are shown from: the cargo workspace's root, as cargo shows them (from the
+/// current directory, or from the `--manifest-path`), when it holds every file to report.
+fn display_base(
+    cwd: &std::path::Path,
+    manifest_path: Option<&std::path::Path>,
+    plan: &discover::Plan,
+) -> std::path::PathBuf {
+    let start = manifest_path
+        .map(|manifest| paths::absolute(cwd, manifest))
+        .and_then(|manifest| manifest.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let root = paths::workspace_root(&start);
+    let files: Vec<&std::path::Path> = match &plan.selection {
+        Some(selection) => selection
+            .iter()
+            .map(|file| file.path.as_path())
+            .chain(plan.problems.iter().map(|problem| problem.path.as_path()))
+            .collect(),
+        None => plan.crates.iter().map(|unit| unit.root.as_path()).collect(),
+    };
+    paths::display_base(cwd, root.as_deref(), &files)
 }
 
 /// `warning: no Rust files found in `DIR`` for each directory named that holds none, so that a

@@ -206,6 +206,50 @@ fn a_path_is_reported_alone_but_analysed_in_its_crate() {
     assert_eq!(places(&out.stderr), [format!("src/jobs.rs:4 {LINT}")]);
 }
 
+/// Paths are shown from the workspace root, as cargo shows them, from any directory in it and
+/// in every format; a file outside it makes every path whole, never a mix.
+#[test]
+fn paths_are_shown_from_the_workspace_root() {
+    let tmp = workspace();
+    let dir = tmp.path();
+    let member_src = dir.join("crates/worker/src");
+    assert_eq!(
+        files(&short(&member_src, &[]).stderr),
+        ["crates/worker/src/lib.rs"]
+    );
+    assert_eq!(
+        files(&short(&member_src, &["lib.rs"]).stderr),
+        ["crates/worker/src/lib.rs"]
+    );
+    let json = run(&member_src, &["--message-format", "json"]);
+    let message: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().next().expect("a message")).unwrap();
+    assert_eq!(
+        message["message"]["spans"][0]["file_name"],
+        "crates/worker/src/lib.rs"
+    );
+    let sarif = run(&member_src, &["--message-format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run0 = &sarif["runs"][0];
+    let root = format!("file://{}/", dir.display());
+    assert_eq!(
+        run0["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root.as_str()
+    );
+    let location = &run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "crates/worker/src/lib.rs");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+
+    // A file outside the workspace: every path is shown whole.
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "other.rs", FINDING);
+    let other = outside.path().join("other.rs");
+    let out = short(&member_src, &["lib.rs", other.to_str().unwrap()]);
+    let shown = files(&out.stderr);
+    assert_eq!(shown.len(), 2, "{}", out.stderr);
+    assert!(shown.iter().all(|path| path.starts_with('/')), "{shown:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Levels
 

@@ -1,6 +1,6 @@
 //! SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it: one run, a rule per
 //! lint (and per tool problem reported), a result per finding with a location relative to the
-//! `%SRCROOT%` base (the current directory), and partial fingerprints that survive line shifts.
+//! `%SRCROOT%` base (the cargo workspace's root, or the current directory), and partial fingerprints that survive line shifts.
 
 use super::common::{fingerprints, position, uri_path};
 use super::{Emitter, LineIndex};
@@ -104,9 +104,7 @@ impl<W: Write> Emitter for Sarif<W> {
             "version": "2.1.0",
             "runs": [{
                 "tool": { "driver": driver },
-                "originalUriBaseIds": {
-                    BASE_ID: { "uri": directory_uri(&report.base) },
-                },
+                "originalUriBaseIds": base_ids(&report.base),
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }],
@@ -175,7 +173,7 @@ fn location(
         .path
         .strip_prefix(&report.base)
         .ok()
-        .filter(|relative| !relative.as_os_str().is_empty());
+        .filter(|relative| !relative.as_os_str().is_empty() && relative.is_relative());
     let artifact = match relative {
         Some(relative) => json!({
             "uri": uri_path(&relative.to_string_lossy()),
@@ -199,6 +197,15 @@ fn location(
         location["message"] = json!({ "text": message });
     }
     location
+}
+
+/// `%SRCROOT%`, the directory paths are shown from; none when every path is shown whole.
+fn base_ids(base: &Path) -> Value {
+    if base.as_os_str().is_empty() {
+        json!({})
+    } else {
+        json!({ BASE_ID: { "uri": directory_uri(base) } })
+    }
 }
 
 fn file_uri(path: &Path) -> String {
