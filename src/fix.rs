@@ -459,8 +459,14 @@ pub(crate) fn overlay_text(path: &Path) -> Option<String> {
 /// Refuses to write files that git does not hold a clean copy of, as `cargo fix` does: each
 /// file must be in a git working tree (unless `--allow-no-vcs`, which skips every check), and
 /// those working trees must have no uncommitted changes (unless `--allow-dirty`) nor staged
-/// ones (unless `--allow-staged`). Untracked files count as uncommitted.
-pub fn check_vcs(cwd: &Path, files: &[&Path], options: &Options) -> Result<(), Error> {
+/// ones (unless `--allow-staged`). Untracked files count as uncommitted; the tool's own cache
+/// (`cache`) does not.
+pub fn check_vcs(
+    cwd: &Path,
+    files: &[&Path],
+    cache: Option<&Path>,
+    options: &Options,
+) -> Result<(), Error> {
     if options.allow_no_vcs {
         return Ok(());
     }
@@ -492,7 +498,7 @@ pub fn check_vcs(cwd: &Path, files: &[&Path], options: &Options) -> Result<(), E
     }
     let mut changes = Vec::new();
     for root in roots.keys() {
-        let mut found = git_changes(root)?;
+        let mut found = git_changes(root, cache)?;
         found.sort();
         for (path, staged) in found {
             if !(staged && options.allow_staged) {
@@ -506,6 +512,11 @@ pub fn check_vcs(cwd: &Path, files: &[&Path], options: &Options) -> Result<(), E
         return Ok(());
     }
     let staged_only = changes.iter().all(|change| change.ends_with("(staged)"));
+    if changes.len() > MAX_LISTED {
+        let more = changes.len() - MAX_LISTED;
+        changes.truncate(MAX_LISTED);
+        changes.push(format!("  and {more} more"));
+    }
     let help = if staged_only {
         "commit them first, or pass `--allow-staged` (or `--allow-dirty`)"
     } else {
@@ -517,6 +528,9 @@ pub fn check_vcs(cwd: &Path, files: &[&Path], options: &Options) -> Result<(), E
     ))
     .with_help(help))
 }
+
+/// How many uncommitted changes are named when `--fix` refuses to run.
+const MAX_LISTED: usize = 20;
 
 /// The top directory of the git working tree `dir` is in.
 fn git_toplevel(dir: &Path) -> Option<PathBuf> {
@@ -535,10 +549,22 @@ fn git_toplevel(dir: &Path) -> Option<PathBuf> {
 
 /// The changed paths of a working tree (relative to its top), each with whether the change is
 /// only staged.
-fn git_changes(root: &Path) -> Result<Vec<(String, bool)>, Error> {
-    let output = Command::new("git")
-        .args(["status", "--porcelain=v1", "-z", "--untracked-files=normal"])
-        .current_dir(root)
+fn git_changes(root: &Path, cache: Option<&Path>) -> Result<Vec<(String, bool)>, Error> {
+    let mut command = Command::new("git");
+    command
+        .args([
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
+            ".",
+        ])
+        .current_dir(root);
+    if let Some(inside) = cache.and_then(|cache| cache.strip_prefix(root).ok()) {
+        command.arg(format!(":(exclude){}", inside.display()));
+    }
+    let output = command
         .output()
         .map_err(|err| Error::new(format!("cannot run `git status`: {err}")))?;
     if !output.status.success() {

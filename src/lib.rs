@@ -177,7 +177,8 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
                 .iter()
                 .map(|file| file.path.as_path())
                 .collect();
-            fix::check_vcs(&cwd, &changed, &options)?;
+            let cache_dir = cache.as_ref().map(|cache| cache.dir());
+            fix::check_vcs(&cwd, &changed, cache_dir, &options)?;
             let failed = fix::write_all(&outcome.files);
             if !failed.is_empty() {
                 for (file, reason) in &failed {

@@ -435,3 +435,33 @@ fn fix_changes_only_the_files_named() {
     );
     assert_eq!(lib(tmp.path()), FIXABLE);
 }
+
+/// The tool's own cache (`target/appstract-lint`, untracked when `target/` is not ignored)
+/// does not make the working tree dirty.
+#[test]
+fn fix_ignores_its_own_cache() {
+    let tmp = repository();
+    fs::write(
+        tmp.path().join("Cargo.toml"),
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    git(tmp.path(), &["add", "Cargo.toml"]);
+    git(tmp.path(), &["commit", "-q", "-m", "manifest"]);
+    let out = run(tmp.path(), &["-q", "src/lib.rs"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(tmp.path().join("target/appstract-lint").is_dir());
+    let out = run(tmp.path(), &["--fix", "-q", "src/lib.rs"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(lib(tmp.path()), FIXED);
+    // Anything else untracked under `target/` still counts.
+    fs::write(tmp.path().join("target/notes.txt"), "x").unwrap();
+    git(tmp.path(), &["checkout", "src/lib.rs"]);
+    let out = run(tmp.path(), &["--fix", "-q", "src/lib.rs"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("  * target/notes.txt (dirty)\n"),
+        "{}",
+        out.stderr
+    );
+}
