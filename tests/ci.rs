@@ -1051,4 +1051,6 @@ fn pre_commit_hooks_are_declared() {
     ] {
         assert!(hooks.contains(needle), "{needle}");
     }
+    // A passing hook's output is shown: warnings do not fail the hook.
+    assert_eq!(hooks.matches("\n  verbose: true\n").count(), 2, "{hooks}");
 }
