@@ -1054,3 +1054,81 @@ fn pre_commit_hooks_are_declared() {
     // A passing hook's output is shown: warnings do not fail the hook.
     assert_eq!(hooks.matches("\n  verbose: true\n").count(), 2, "{hooks}");
 }
+
+/// The recipes need nothing that does not exist: no placeholder address, no tag that the
+/// changelog does not describe, and the `repo: local` recipe shows warnings.
+#[test]
+fn recipes_name_only_what_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| fs::read_to_string(root.join(path)).expect(path);
+    let version = env!("CARGO_PKG_VERSION");
+    let changelog = read("CHANGELOG.md");
+    assert!(
+        changelog.contains(&format!("\n## [{version}]\n")),
+        "CHANGELOG.md has no entry for {version}"
+    );
+    let ci = read("docs/ci.md");
+    let readme = read("README.md");
+    for (name, text) in [("docs/ci.md", &ci), ("README.md", &readme)] {
+        assert!(!text.contains("<repository URL>"), "{name}");
+        for (at, _) in text.match_indices("rev: v") {
+            let rev = text[at + 5..]
+                .split(|c: char| c.is_whitespace() || c == '`')
+                .next()
+                .unwrap_or("");
+            assert_eq!(rev, format!("v{version}"), "{name} pins {rev}");
+        }
+        for (at, _) in text.match_indices("checkout v") {
+            let tag = text[at + 9..]
+                .split(|c: char| c.is_whitespace() || c == '`')
+                .next()
+                .unwrap_or("");
+            assert_eq!(tag, format!("v{version}"), "{name} checks out {tag}");
+        }
+    }
+    assert!(readme.contains("cargo install --locked --path .\n"));
+    let local = ci
+        .split_once("  - repo: local\n")
+        .expect("a `repo: local` recipe")
+        .1;
+    let local = local.split_once("```").expect("the recipe ends").0;
+    for needle in [
+        "entry: cargo-appstract-lint\n",
+        "language: system\n",
+        "types: [rust]\n",
+        "verbose: true\n",
+    ] {
+        assert!(local.contains(needle), "{needle}");
+    }
+    assert!(ci.contains("args: [-D, warnings]"));
+}
+
+/// The README is a user's page; the narrative lives in docs/, and every page it links exists.
+#[test]
+fn readme_is_a_users_page() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let lines = readme.lines().count();
+    assert!(lines <= 250, "README.md has {lines} lines");
+    for section in [
+        "## What it catches",
+        "## Try it",
+        "## Install",
+        "## Usage",
+        "### Fixes",
+        "### Exit status",
+        "## Configuration",
+        "## Suppressions",
+        "## Formats",
+    ] {
+        assert!(readme.contains(&format!("\n{section}\n")), "{section}");
+    }
+    for (at, _) in readme.match_indices("](") {
+        let target = readme[at + 2..].split(')').next().unwrap_or("");
+        let file = target.split('#').next().unwrap_or("");
+        if file.is_empty() || file.starts_with("http") {
+            continue;
+        }
+        assert!(root.join(file).exists(), "README.md links to {target}");
+    }
+}
