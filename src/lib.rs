@@ -370,11 +370,22 @@ fn print_files(report: &driver::Report, color: ColorChoice) -> io::Result<()> {
                 &mut stderr,
                 "Skipped",
                 Color::Yellow,
-                &format!("{file} ({reason})"),
+                &format!("{file} ({})", unnest(reason)),
             )?,
         }
     }
     stderr.flush()
+}
+
+/// A reason with a remark in parentheses, `a (b)`, as `a: b`, to go inside parentheses.
+fn unnest(reason: &str) -> String {
+    match reason
+        .strip_suffix(')')
+        .and_then(|inner| inner.split_once(" ("))
+    {
+        Some((head, remark)) => format!("{head}: {remark}"),
+        None => reason.to_string(),
+    }
 }
 
 /// `-vv`: every crate analysed, with its root file and the configuration its files get.

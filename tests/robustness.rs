@@ -310,10 +310,10 @@ fn symlinks_are_listed_not_followed_unless_named() {
     assert_eq!(
         skipped_lines(&out),
         [
-            "skipped `src/alias.rs`: a symbolic link, not followed (name it to lint it)",
-            "skipped `src/dangling.rs`: a broken or looping symbolic link, not followed",
-            "skipped `src/loop`: a symbolic link, not followed (name it to lint it)",
-            "skipped `src/shortcut`: a symbolic link, not followed (name it to lint it)",
+            "Skipped src/alias.rs (a symbolic link, not followed: name it to lint it)",
+            "Skipped src/dangling.rs (a broken or looping symbolic link, not followed)",
+            "Skipped src/loop (a symbolic link, not followed: name it to lint it)",
+            "Skipped src/shortcut (a symbolic link, not followed: name it to lint it)",
         ]
     );
     assert!(!out.stderr.contains("linked.rs"), "{}", out.stderr);
@@ -347,15 +347,20 @@ fn a_fifo_or_device_named_as_a_file_is_not_read() {
         .status()
         .expect("mkfifo runs");
     assert!(status.success());
-    let out = short(tmp.path(), &["pipe.rs", "/dev/zero", "normal.rs"]);
+    let out = short(tmp.path(), &["pipe.rs", "normal.rs"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out
         .stderr
         .contains("pipe.rs:1:1: error[io_error]: cannot read `pipe.rs`: not a regular file"));
+    assert_finding_beside(&out);
+    // A device outside the current directory: every path is shown whole.
+    let out = short(tmp.path(), &["/dev/zero", "normal.rs"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out
         .stderr
         .contains("/dev/zero:1:1: error[io_error]: cannot read `/dev/zero`: not a regular file"));
-    assert_finding_beside(&out);
+    let normal = format!("{}:{FINDING_AT}", tmp.path().join("normal.rs").display());
+    assert!(out.stderr.contains(&normal), "{}", out.stderr);
 }
 
 #[test]
@@ -422,7 +427,7 @@ fn a_panic_in_one_file_is_an_internal_error_and_the_rest_is_linted() {
         human.stderr
     );
     assert!(
-        skipped_lines(&human).contains(&"skipped `boom.rs`: the analysis failed (internal error)")
+        skipped_lines(&human).contains(&"Skipped boom.rs (the analysis failed: internal error)")
     );
 }
 
