@@ -95,6 +95,18 @@ pub fn write(cwd: &Path, path: &Path, report: &Report) -> Result<usize, Error> {
     Ok(count)
 }
 
+/// A baseline that does not parse: serde's message without its position, which goes to the
+/// ` --> ` line instead. serde counts columns from 0 at the start of a line (where it stops at
+/// a line break, or at the end of the text); rustc counts from 1.
+fn parse_error(shown: &str, err: &serde_json::Error) -> Error {
+    let message = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    let message = message.strip_suffix(&position).unwrap_or(&message);
+    Error::new(format!("cannot parse the baseline `{shown}`: {message}"))
+        .at(format!("{shown}:{}:{}", err.line(), err.column().max(1)))
+        .with_help("write a new one with `--write-baseline`")
+}
+
 /// Removes the findings recorded in the baseline at `path` from the report, and reports its
 /// stale entries. Returns how many findings were left out.
 pub fn apply(cwd: &Path, path: &Path, report: &mut Report) -> Result<usize, Error> {
@@ -102,11 +114,8 @@ pub fn apply(cwd: &Path, path: &Path, report: &mut Report) -> Result<usize, Erro
     let shown = paths::display(cwd, &path);
     let text = std::fs::read_to_string(&path)
         .map_err(|err| Error::new(format!("cannot read the baseline `{shown}`: {err}")))?;
-    let baseline: BaselineFile = serde_json::from_str(&text).map_err(|err| {
-        Error::new(format!("cannot parse the baseline `{shown}`: {err}"))
-            .at(format!("{shown}:{}:{}", err.line(), err.column()))
-            .with_help("write a new one with `--write-baseline`")
-    })?;
+    let baseline: BaselineFile =
+        serde_json::from_str(&text).map_err(|err| parse_error(&shown, &err))?;
     if baseline.version != VERSION {
         return Err(Error::new(format!(
             "the baseline `{shown}` has version {}, this version of appstract-lint reads version {VERSION}",
@@ -175,4 +184,34 @@ pub fn apply(cwd: &Path, path: &Path, report: &mut Report) -> Result<usize, Erro
         report.files.sort_by(|a, b| a.display.cmp(&b.display));
     }
     Ok(dropped.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_for(text: &str) -> Error {
+        let err = serde_json::from_str::<BaselineFile>(text)
+            .err()
+            .expect("an error");
+        parse_error("b.json", &err)
+    }
+
+    #[test]
+    fn parse_errors_point_at_a_column_from_1() {
+        let empty = error_for("");
+        assert_eq!(
+            empty.message,
+            "cannot parse the baseline `b.json`: EOF while parsing a value"
+        );
+        assert_eq!(empty.location.as_deref(), Some("b.json:1:1"));
+        let truncated = error_for("{\"version\": 1,\n");
+        assert_eq!(truncated.location.as_deref(), Some("b.json:2:1"));
+        let wrong = error_for("{\"version\": 1, \"entries\": [}");
+        assert_eq!(wrong.location.as_deref(), Some("b.json:1:28"));
+        assert_eq!(
+            wrong.message,
+            "cannot parse the baseline `b.json`: expected value"
+        );
+    }
 }

@@ -57,13 +57,47 @@ pub struct Args {
     #[arg(short, long, conflicts_with = "verbose", help_heading = "Output")]
     pub quiet: bool,
 
-    /// Also print timings and the files that were skipped, and why
+    /// Print each file `Linted` or `Skipped` (and why), and timings; `-vv` also each crate
+    /// with its root and configuration
     #[arg(short, long, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
 
     /// Print how many findings each lint reported
     #[arg(long, help_heading = "Output")]
     pub statistics: bool,
+
+    /// Apply every machine-applicable suggestion in place, then report what is left
+    #[arg(
+        long,
+        conflicts_with_all = ["write_baseline", "parse_only"],
+        help_heading = "Fixes"
+    )]
+    pub fix: bool,
+
+    /// Also apply suggestions that may be incorrect (review the result)
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change, and write nothing (exit status 1 when
+    /// something would change)
+    #[arg(
+        long,
+        conflicts_with_all = ["write_baseline", "parse_only", "output_file"],
+        help_heading = "Fixes"
+    )]
+    pub diff: bool,
+
+    /// Fix even if the git working tree has uncommitted or staged changes
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub allow_dirty: bool,
+
+    /// Fix even if the git working tree has staged changes
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub allow_staged: bool,
+
+    /// Fix even files that no git working tree holds
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub allow_no_vcs: bool,
 
     /// Path to the `Cargo.toml` of the package or workspace to lint
     #[arg(
@@ -236,6 +270,11 @@ pub enum ColorWhen {
 }
 
 impl Args {
+    /// `--fix` or `--diff`: the suggestions are applied.
+    pub fn fixing(&self) -> bool {
+        self.fix || self.diff
+    }
+
     /// Parses a full argument list (`argv[0]` first) in either invocation form.
     pub fn try_parse_args<I, T>(args: I) -> Result<Args, clap::Error>
     where
@@ -249,6 +288,13 @@ impl Args {
         let matches = Args::command().try_get_matches_from(args)?;
         let mut parsed = Args::from_arg_matches(&matches)?;
         parsed.levels = ordered_levels(&matches);
+        if parsed.unsafe_fixes && !parsed.fixing() {
+            let mut command = Args::command();
+            return Err(command.error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "`--unsafe-fixes` applies suggestions: give it with `--fix` or `--diff`",
+            ));
+        }
         Ok(parsed)
     }
 }
@@ -351,6 +397,23 @@ mod tests {
                 (Level::Forbid, "c"),
             ]
         );
+    }
+
+    #[test]
+    fn fix_flags_go_together() {
+        let parse = |args: &[&str]| {
+            Args::try_parse_args(
+                std::iter::once("cargo-appstract-lint").chain(args.iter().copied()),
+            )
+        };
+        assert!(parse(&["--fix", "--unsafe-fixes", "--allow-dirty"]).is_ok());
+        assert!(parse(&["--diff", "--unsafe-fixes"]).is_ok());
+        assert!(parse(&["--unsafe-fixes"]).is_err());
+        assert!(parse(&["--allow-dirty"]).is_err());
+        assert!(parse(&["--diff", "--allow-dirty"]).is_err());
+        assert!(parse(&["--fix", "--write-baseline", "b.json"]).is_err());
+        assert!(parse(&["--diff", "-o", "out.txt"]).is_err());
+        assert!(parse(&["--fix", "--diff"]).unwrap().fixing());
     }
 
     #[test]

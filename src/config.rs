@@ -155,6 +155,15 @@ impl CliLevels {
             }
             match find_any_lint(&normalized) {
                 Some(lint) => out.push((Some(lint), *level)),
+                None if crate::TOOL_CODES.contains(&normalized.as_str()) => {
+                    return Err(Error::new(format!(
+                        "`{normalized}` given to -{} is a problem of the tool, not a lint: its level cannot be set",
+                        flag_letter(*level)
+                    ))
+                    .with_help(format!(
+                        "`cargo appstract-lint --explain {normalized}` tells what to do about it"
+                    )))
+                }
                 None => {
                     return Err(Error::new(format!(
                         "unknown lint `{name}` given to -{}",

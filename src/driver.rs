@@ -1041,12 +1041,7 @@ impl<'a> Crawl<'a> {
         let text = match read_source(&job.path, &file.display) {
             Ok(text) => text,
             Err(unreadable) => {
-                let reason = if unreadable.lossy_text.is_some() {
-                    "not valid UTF-8"
-                } else {
-                    "cannot be read"
-                };
-                self.skip(&file, reason);
+                self.skip(&file, unreadable.reason);
                 file.source = unreadable.lossy_text;
                 file.findings.push(unreadable.diagnostic);
                 return (file, Vec::new());
@@ -1291,6 +1286,8 @@ fn finalize(file: &mut AnalysedFile, settings: &Settings) {
 
 struct Unreadable {
     diagnostic: Diagnostic,
+    /// Why the file is skipped, as `-v` says it.
+    reason: &'static str,
     /// For a file that is not UTF-8: its text with invalid bytes replaced, to show where.
     lossy_text: Option<String>,
 }
@@ -1298,6 +1295,10 @@ struct Unreadable {
 /// The file's text as the lints see it: UTF-8 with any byte-order mark removed, as rustc
 /// removes it (syn strips it too, so ranges would otherwise be off by three bytes).
 fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
+    // While `--fix` works, the files it changed are read as it left them.
+    if let Some(text) = crate::fix::overlay_text(path) {
+        return Ok(text);
+    }
     let unreadable = |reason: String| {
         Box::new(Unreadable {
             diagnostic: Diagnostic::new(
@@ -1307,10 +1308,27 @@ fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
                 Label::new(0..0, ""),
             )
             .with_note("the file was not linted"),
+            reason: "cannot be read",
             lossy_text: None,
         })
     };
     let bytes = read_regular_file(path).map_err(unreadable)?;
+    // A NUL byte near the start makes a file binary, as git decides it: it is not quoted, as its
+    // bytes would garble the terminal.
+    if let Some(nul) = bytes.iter().take(BINARY_PROBE).position(|&byte| byte == 0) {
+        return Err(Box::new(Unreadable {
+            diagnostic: Diagnostic::new(
+                IO_ERROR,
+                Level::Deny,
+                format!("`{display}` is not a text file"),
+                Label::new(0..0, ""),
+            )
+            .with_note(format!("it holds a NUL byte at byte {}", nul + 1))
+            .with_note("the file was not linted"),
+            reason: "not a text file",
+            lossy_text: None,
+        }));
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -1331,11 +1349,15 @@ fn read_source(path: &Path, display: &str) -> Result<String, Box<Unreadable>> {
                     Label::new(marker, "invalid byte"),
                 )
                 .with_note("the file was not linted"),
+                reason: "not valid UTF-8",
                 lossy_text: Some(lossy),
             }))
         }
     }
 }
+
+/// How much of a file is looked at for a NUL byte, as git does.
+const BINARY_PROBE: usize = 8000;
 
 /// Files larger than this are not read: no source file is, and `/dev/zero` never ends.
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
@@ -1384,9 +1406,10 @@ impl ModuleProblem {
         let shown = |path: &PathBuf| format!("`{}`", paths::display(base, path));
         match self {
             ModuleProblem::NotFound { candidates } => {
+                // Certain, as every finding is before levels apply: at warn by default.
                 let diagnostic = Diagnostic::new(
                     UNRESOLVED_MODULE,
-                    Level::Warn,
+                    Level::Deny,
                     format!("file not found for module `{name}`"),
                     Label::new(decl.range.clone(), ""),
                 );
@@ -1405,7 +1428,7 @@ impl ModuleProblem {
             }
             ModuleProblem::Ambiguous { both } => Diagnostic::new(
                 UNRESOLVED_MODULE,
-                Level::Warn,
+                Level::Deny,
                 format!(
                     "file for module `{name}` found at both {} and {}",
                     shown(&both[0]),
@@ -1637,7 +1660,8 @@ mod tests {
         };
         let diagnostic = problem.diagnostic(&missing, base);
         assert_eq!(diagnostic.code, UNRESOLVED_MODULE);
-        assert_eq!(diagnostic.level, Level::Warn);
+        // Levels apply later; the lint is at warn by default.
+        assert_eq!(diagnostic.level, Level::Deny);
         assert_eq!(diagnostic.message, "file not found for module `missing`");
         assert_eq!(
             diagnostic.help,

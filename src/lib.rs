@@ -9,10 +9,12 @@
 pub mod baseline;
 pub mod cache;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod discover;
 pub mod driver;
 mod error;
+pub mod fix;
 pub mod floor;
 #[doc(hidden)]
 pub mod fuzz;
@@ -32,19 +34,17 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Codes the tool reports that are not lints: they cannot be allowed.
+/// Codes the tool reports that are not lints: problems that leave a file unlinted, or a bug of
+/// the tool. They are always errors and cannot be allowed ([`codes::PROBLEMS`] documents them).
 pub const TOOL_CODES: &[&str] = &[
     appstract_lints::SYNTAX_ERROR,
     appstract_lints::NESTING_TOO_DEEP,
     discover::IO_ERROR,
-    discover::INVALID_MANIFEST,
-    driver::UNRESOLVED_MODULE,
-    baseline::STALE_ENTRY,
     isolate::INTERNAL_ERROR,
 ];
 
 /// syn parses recursively; deeply nested expressions need more than the default 2 MiB.
-const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
+pub(crate) const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// How a run ended; the process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +100,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         .map_err(|err| Error::new(format!("cannot read the current directory: {err}")))?;
     let cli = config::CliLevels::parse(&args.levels)?;
     let mut finder = config::Finder::new(&cwd, args.config.as_deref(), cli)?;
-    let plan = if args.paths.is_empty() {
+    let mut plan = if args.paths.is_empty() {
         let selection = discover::Selection {
             manifest_path: args.manifest_path.clone(),
             packages: args.package.clone(),
@@ -109,8 +109,11 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         };
         discover::cargo_project(&cwd, &selection, &mut finder)?
     } else {
-        discover::paths(&cwd, &args.paths, &mut finder)?
+        let plan = discover::paths(&cwd, &args.paths, &mut finder)?;
+        warn_about_empty_directories(&cwd, &args.paths, &plan);
+        plan
     };
+    plan.base = display_base(&cwd, args.manifest_path.as_deref(), &plan);
     let discovered = started.elapsed();
     if args.parse_only {
         return parse_only(&plan, discovered);
@@ -120,15 +123,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         (Some(dir), false) => cache::Cache::new(paths::absolute(&cwd, dir)),
         (None, false) => cache::default_dir(&cwd).and_then(cache::Cache::new),
     };
-    let mut report = lint_with(
-        &plan,
-        args.jobs.map_or(0, |jobs| jobs.get()),
-        cache.as_ref(),
-        !args.no_prefilter,
-    )?;
-    let linted = started.elapsed();
-
+    let jobs = args.jobs.map_or(0, |jobs| jobs.get());
     if let Some(path) = &args.write_baseline {
+        let report = lint_with(&plan, jobs, cache.as_ref(), !args.no_prefilter)?;
         let count = baseline::write(&cwd, path, &report)?;
         if !args.quiet {
             eprintln!(
@@ -139,11 +136,73 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         }
         return Ok(Status::Clean);
     }
-    let mut baselined = 0;
-    if let Some(path) = &args.baseline {
-        baselined = baseline::apply(&cwd, path, &mut report)?;
-    }
+    let baselined = std::cell::Cell::new(0);
+    let finder = std::cell::RefCell::new(finder);
+    let lint_once = || {
+        let mut report = lint_with(&plan, jobs, cache.as_ref(), !args.no_prefilter)?;
+        if let Some(path) = &args.baseline {
+            baselined.set(baseline::apply(&cwd, path, &mut report)?);
+        }
+        set_levels_outside_files(&cwd, &mut finder.borrow_mut(), &mut report)?;
+        Ok(report)
+    };
+    let mut fix_summary = None;
+    let report = if args.fixing() {
+        let options = fix::Options {
+            unsafe_fixes: args.unsafe_fixes,
+            allow_dirty: args.allow_dirty,
+            allow_staged: args.allow_staged,
+            allow_no_vcs: args.allow_no_vcs,
+        };
+        let mut outcome = fix::fix(lint_once, &options)?;
+        for warning in &outcome.warnings {
+            eprintln!("warning: {warning}");
+        }
+        if args.diff {
+            finish_output(print_diff(&outcome.files))?;
+            if !args.quiet {
+                eprintln!("{}", fix::summary(&outcome, true));
+            }
+            return Ok(if !outcome.report.internal_errors.is_empty() {
+                Status::Failure
+            } else if outcome.files.is_empty() {
+                Status::Clean
+            } else {
+                Status::Findings
+            });
+        }
+        if !outcome.files.is_empty() {
+            let changed: Vec<&std::path::Path> = outcome
+                .files
+                .iter()
+                .map(|file| file.path.as_path())
+                .collect();
+            let cache_dir = cache.as_ref().map(|cache| cache.dir());
+            fix::check_vcs(&cwd, &changed, cache_dir, &options)?;
+            let failed = fix::write_all(&outcome.files);
+            if !failed.is_empty() {
+                for (file, reason) in &failed {
+                    eprintln!("warning: `{file}` was not fixed: {reason}");
+                }
+                outcome.forget(&failed);
+                // What is left is what the files on disk hold.
+                outcome.report = lint_once()?;
+            }
+        }
+        fix_summary = Some(fix::summary(&outcome, false));
+        outcome.report
+    } else {
+        lint_once()?
+    };
+    let baselined = baselined.get();
+    let linted = started.elapsed();
 
+    if args.verbose > 1 {
+        print_crates(&plan, color).map_err(|err| Error::new(format!("cannot write: {err}")))?;
+    }
+    if args.verbose > 0 {
+        finish_output(print_files(&report, color))?;
+    }
     let human_stream = !args.message_format.is_machine() && args.output_file.is_none();
     let result = match &args.output_file {
         Some(path) => {
@@ -171,8 +230,8 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     if args.statistics {
         finish_output(print_statistics(&report))?;
     }
-    if !args.quiet && !human_stream && args.message_format.is_machine() {
-        // Machine output went elsewhere: say on the terminal what it held.
+    if !args.quiet && !human_stream {
+        // The findings went to a file or to stdout: say on the terminal what they were.
         eprintln!("{}", output::summary(&report));
     }
     if baselined > 0 && !args.quiet {
@@ -180,6 +239,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             "{} recorded in the baseline not shown",
             output::count(baselined, "finding")
         );
+    }
+    if let Some(summary) = fix_summary.filter(|_| !args.quiet) {
+        eprintln!("{summary}");
     }
     if args.verbose > 0 {
         eprintln!(
@@ -189,9 +251,6 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             output::count(report.linted_file_count(), "file"),
             linted.saturating_sub(discovered),
         );
-        for (file, reason) in &report.skipped {
-            eprintln!("skipped `{file}`: {reason}");
-        }
     }
     // Each internal error is an `internal_error` finding of its file; the status says so too.
     Ok(if !report.internal_errors.is_empty() {
@@ -201,6 +260,167 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     } else {
         Status::Clean
     })
+}
+
+/// Where paths are shown from: the cargo workspace's root, as cargo shows them (from the
+/// current directory, or from the `--manifest-path`), when it holds every file to report.
+fn display_base(
+    cwd: &std::path::Path,
+    manifest_path: Option<&std::path::Path>,
+    plan: &discover::Plan,
+) -> std::path::PathBuf {
+    let start = manifest_path
+        .map(|manifest| paths::absolute(cwd, manifest))
+        .and_then(|manifest| manifest.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let root = paths::workspace_root(&start);
+    let files: Vec<&std::path::Path> = match &plan.selection {
+        Some(selection) => selection
+            .iter()
+            .map(|file| file.path.as_path())
+            .chain(plan.problems.iter().map(|problem| problem.path.as_path()))
+            .collect(),
+        None => plan.crates.iter().map(|unit| unit.root.as_path()).collect(),
+    };
+    paths::display_base(cwd, root.as_deref(), &files)
+}
+
+/// `warning: no Rust files found in `DIR`` for each directory named that holds none, so that a
+/// wrong path does not pass silently.
+fn warn_about_empty_directories(
+    cwd: &std::path::Path,
+    args: &[std::path::PathBuf],
+    plan: &discover::Plan,
+) {
+    let selected = plan.selection.as_deref().unwrap_or_default();
+    for arg in args {
+        let dir = paths::absolute(cwd, arg);
+        if dir.is_dir() && !selected.iter().any(|file| file.path.starts_with(&dir)) {
+            eprintln!("warning: no Rust files found in `{}`", arg.display());
+        }
+    }
+}
+
+/// Gives the tool's lints about things other than Rust files (a manifest that does not parse, a
+/// stale baseline entry) the levels of the configuration found from their directory, and of
+/// the command line.
+fn set_levels_outside_files(
+    cwd: &std::path::Path,
+    finder: &mut config::Finder,
+    report: &mut driver::Report,
+) -> Result<(), Error> {
+    for file in report.files.iter_mut().filter(|file| !file.linted) {
+        if !file
+            .findings
+            .iter()
+            .any(|finding| config::find_any_lint(finding.code).is_some())
+        {
+            continue;
+        }
+        let dir = file.path.parent().unwrap_or(std::path::Path::new("/"));
+        let levels = finder.settings(cwd, dir, None)?.levels_for(&file.path);
+        for finding in &mut file.findings {
+            if let Some(lint) = config::find_any_lint(finding.code) {
+                finding.level = levels.effective(lint, false);
+            }
+        }
+        file.findings
+            .retain(|finding| finding.level != appstract_lints::Level::Allow);
+    }
+    report
+        .files
+        .retain(|file| file.linted || !file.findings.is_empty());
+    Ok(())
+}
+
+/// A status line as cargo prints them: the word right-aligned in 12 columns, in bold colour.
+fn status_line(out: &mut StandardStream, word: &str, color: Color, rest: &str) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+    write!(out, "{word:>12}")?;
+    out.reset()?;
+    writeln!(out, " {rest}")
+}
+
+/// `-v`: every file found, `Linted path` or `Skipped path (reason)`, on stderr.
+fn print_files(report: &driver::Report, color: ColorChoice) -> io::Result<()> {
+    let skipped: std::collections::HashSet<&str> = report
+        .skipped
+        .iter()
+        .map(|(file, _)| file.as_str())
+        .collect();
+    let mut entries: Vec<(&str, Option<&str>)> = report
+        .files
+        .iter()
+        .filter(|file| file.linted && !skipped.contains(file.display.as_str()))
+        .map(|file| (file.display.as_str(), None))
+        .chain(
+            report
+                .skipped
+                .iter()
+                .map(|(file, reason)| (file.as_str(), Some(reason.as_str()))),
+        )
+        .collect();
+    entries.sort();
+    entries.dedup();
+    let mut stderr = StandardStream::stderr(color);
+    for (file, reason) in entries {
+        match reason {
+            None => status_line(&mut stderr, "Linted", Color::Green, file)?,
+            Some(reason) => status_line(
+                &mut stderr,
+                "Skipped",
+                Color::Yellow,
+                &format!("{file} ({})", unnest(reason)),
+            )?,
+        }
+    }
+    stderr.flush()
+}
+
+/// A reason with a remark in parentheses, `a (b)`, as `a: b`, to go inside parentheses.
+fn unnest(reason: &str) -> String {
+    match reason
+        .strip_suffix(')')
+        .and_then(|inner| inner.split_once(" ("))
+    {
+        Some((head, remark)) => format!("{head}: {remark}"),
+        None => reason.to_string(),
+    }
+}
+
+/// `-vv`: every crate analysed, with its root file and the configuration its files get.
+fn print_crates(plan: &discover::Plan, color: ColorChoice) -> io::Result<()> {
+    let mut stderr = StandardStream::stderr(color);
+    for unit in &plan.crates {
+        let kind = match unit.info.kind {
+            appstract_lints::CrateKind::Lib => "lib",
+            appstract_lints::CrateKind::Bin => "bin",
+            appstract_lints::CrateKind::Test => "test",
+            appstract_lints::CrateKind::Example => "example",
+            appstract_lints::CrateKind::Bench => "bench",
+            appstract_lints::CrateKind::BuildScript => "build script",
+            appstract_lints::CrateKind::Loose => "file",
+        };
+        let config = match &unit.settings.config.source {
+            Some(source) => format!("configuration `{}`", paths::display(&plan.base, source)),
+            None => "default configuration".to_string(),
+        };
+        let root = paths::display(&plan.base, &unit.root);
+        status_line(
+            &mut stderr,
+            "Crate",
+            Color::Cyan,
+            &format!("{} ({kind}) {root}, {config}", unit.info.name),
+        )?;
+    }
+    stderr.flush()
+}
+
+/// `--diff`: the changes `--fix` would make, on stdout.
+fn print_diff(files: &[fix::FixedFile]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(fix::unified_diff(files).as_bytes())?;
+    stdout.flush()
 }
 
 /// `--statistics`: how many findings each lint reported, most first, on stderr.
@@ -282,8 +502,15 @@ pub fn lint_with(
     Ok(pool.install(|| driver::lint_with(plan, cache, prefilter)))
 }
 
+/// `--list`: every lint with its default level, then the tool's problems, which are always
+/// errors.
 fn print_list() -> io::Result<()> {
-    let width = all_lints().map(|lint| lint.name.len()).max().unwrap_or(0);
+    let width = all_lints()
+        .map(|lint| lint.name)
+        .chain(codes::PROBLEMS.iter().map(|problem| problem.name))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
     let mut stdout = io::stdout().lock();
     for lint in all_lints() {
         writeln!(
@@ -292,6 +519,13 @@ fn print_list() -> io::Result<()> {
             lint.name,
             lint.default_level.as_str(),
             lint.summary
+        )?;
+    }
+    for problem in &codes::PROBLEMS {
+        writeln!(
+            stdout,
+            "{:width$}  {:6}  {}",
+            problem.name, "error", problem.summary
         )?;
     }
     stdout.flush()
@@ -303,27 +537,35 @@ fn explain(name: &str) -> Result<(), Error> {
         .trim()
         .trim_start_matches("appstract::")
         .replace('-', "_");
-    let Some(lint) = config::find_any_lint(&normalized) else {
-        let help = match suggest(&normalized, all_lints().map(|lint| lint.name)) {
+    let Some(documentation) = codes::explanation(&normalized) else {
+        let names = all_lints()
+            .map(|lint| lint.name)
+            .chain(codes::PROBLEMS.iter().map(|problem| problem.name));
+        let help = match suggest(&normalized, names) {
             Some(nearest) => format!("did you mean `{nearest}`?"),
-            None => "`cargo appstract-lint --list` shows every lint".to_string(),
+            None => "`cargo appstract-lint --list` shows every code".to_string(),
         };
-        return Err(Error::new(format!("no lint named `{name}`")).with_help(help));
+        return Err(Error::new(format!("no lint or code named `{name}`")).with_help(help));
     };
     let mut stdout = io::stdout().lock();
     finish_output(
         stdout
-            .write_all(lint.documentation().as_bytes())
+            .write_all(documentation.as_bytes())
             .and_then(|()| stdout.flush()),
     )
 }
 
-/// Every lint: the analysis's, then the tool's own (about suppressions).
+/// Every lint: the analysis's, then the tool's own (about suppressions, modules, manifests
+/// and baselines).
 pub fn all_lints() -> impl Iterator<Item = &'static Lint> {
-    LINTS.iter().copied().chain([
-        &suppress::UNUSED_SUPPRESSION,
-        &suppress::INVALID_SUPPRESSION,
-    ])
+    LINTS
+        .iter()
+        .copied()
+        .chain([
+            &suppress::UNUSED_SUPPRESSION,
+            &suppress::INVALID_SUPPRESSION,
+        ])
+        .chain(codes::TOOL_LINTS)
 }
 
 /// The candidate nearest to a misspelt name, if any is near enough.

@@ -206,6 +206,50 @@ fn a_path_is_reported_alone_but_analysed_in_its_crate() {
     assert_eq!(places(&out.stderr), [format!("src/jobs.rs:4 {LINT}")]);
 }
 
+/// Paths are shown from the workspace root, as cargo shows them, from any directory in it and
+/// in every format; a file outside it makes every path whole, never a mix.
+#[test]
+fn paths_are_shown_from_the_workspace_root() {
+    let tmp = workspace();
+    let dir = tmp.path();
+    let member_src = dir.join("crates/worker/src");
+    assert_eq!(
+        files(&short(&member_src, &[]).stderr),
+        ["crates/worker/src/lib.rs"]
+    );
+    assert_eq!(
+        files(&short(&member_src, &["lib.rs"]).stderr),
+        ["crates/worker/src/lib.rs"]
+    );
+    let json = run(&member_src, &["--message-format", "json"]);
+    let message: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().next().expect("a message")).unwrap();
+    assert_eq!(
+        message["message"]["spans"][0]["file_name"],
+        "crates/worker/src/lib.rs"
+    );
+    let sarif = run(&member_src, &["--message-format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let run0 = &sarif["runs"][0];
+    let root = format!("file://{}/", dir.display());
+    assert_eq!(
+        run0["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root.as_str()
+    );
+    let location = &run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "crates/worker/src/lib.rs");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+
+    // A file outside the workspace: every path is shown whole.
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "other.rs", FINDING);
+    let other = outside.path().join("other.rs");
+    let out = short(&member_src, &["lib.rs", other.to_str().unwrap()]);
+    let shown = files(&out.stderr);
+    assert_eq!(shown.len(), 2, "{}", out.stderr);
+    assert!(shown.iter().all(|path| path.starts_with('/')), "{shown:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Levels
 
@@ -346,11 +390,21 @@ fn excludes_overrides_and_verbose_skips() {
         .stderr
         .contains(&format!("src/lib.rs:5:8: error[{LINT}]")));
     assert!(!out.stderr.contains("syntax_error"));
-    assert!(out
-        .stderr
-        .contains("skipped `src/generated/mod.rs`: matches `exclude` in `appstract-lint.toml`"));
+    assert!(out.stderr.contains(
+        "     Skipped src/generated/mod.rs (matches `exclude` in `appstract-lint.toml`)\n"
+    ));
+    assert!(out.stderr.contains("      Linted src/legacy.rs\n"));
     assert!(
         out.stderr.contains("discovered 5 crates") || out.stderr.contains("discovered 1 crate")
+    );
+    assert!(!out.stderr.contains("Crate "), "{}", out.stderr);
+    // `-vv` also names each crate, its root and the configuration its files get.
+    let out = short(dir, &["-vv"]);
+    assert!(
+        out.stderr
+            .contains("       Crate svc (lib) src/lib.rs, configuration `appstract-lint.toml`\n"),
+        "{}",
+        out.stderr
     );
     // Excludes apply to files named on the command line too (pre-commit passes them).
     let out = short(dir, &["src/generated/mod.rs"]);
@@ -823,9 +877,13 @@ fn junit_and_checkstyle_are_well_formed_xml() {
             })
             .collect();
         assert!(names.contains(&HOSTILE), "{format}: {names:?}");
+        // A warning is in JUnit's output of a passing test case, not a failure's message.
         let messages: Vec<&str> = doc
             .descendants()
-            .filter_map(|n| n.attribute("message"))
+            .filter_map(|n| match n.tag_name().name() {
+                "system-out" => n.text(),
+                _ => n.attribute("message"),
+            })
             .collect();
         assert!(
             messages
@@ -838,7 +896,37 @@ fn junit_and_checkstyle_are_well_formed_xml() {
     let doc = roxmltree::Document::parse(&out.stdout).unwrap();
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(root.attribute("failures"), Some("3"));
+    // Two errors fail the run (the finding and the unreadable file); the warning does not.
+    assert_eq!(root.attribute("tests"), Some("3"));
+    assert_eq!(root.attribute("failures"), Some("2"));
+    assert_eq!(root.attribute("errors"), Some("0"));
+    let failed: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .filter_map(|n| n.parent()?.attribute("name"))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "appstract-lint.nested_runtime_block_on",
+            "appstract-lint.io_error"
+        ]
+    );
+
+    // Warnings alone: exit status 0, and no failed test.
+    write(
+        tmp.path(),
+        "src/lib.rs",
+        "// appstract-lint: allow(nested_runtime_block_on)\n",
+    );
+    let out = run(tmp.path(), &["--message-format", "junit", "src/lib.rs"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = roxmltree::Document::parse(&out.stdout).unwrap();
+    assert_eq!(doc.root_element().attribute("failures"), Some("0"));
+    assert_eq!(doc.root_element().attribute("tests"), Some("1"));
+    assert!(out
+        .stdout
+        .contains("<system-out>src/lib.rs:1:1: warning[unused_suppression]"));
 }
 
 #[test]
@@ -875,8 +963,15 @@ fn output_file_statistics_and_quiet() {
     let out = run(dir, &["-q"]);
     assert!(out.stderr.starts_with(&format!("error[{LINT}]")));
     assert!(!out.stderr.contains("in 1 file"), "{}", out.stderr);
+    // The findings go to the file; the terminal still gets the summary.
     let out = run(dir, &["-o", "human.txt"]);
-    assert_eq!(out.stderr, "");
+    assert_eq!(out.stderr, "1 error, 1 warning in 1 file\n");
+    let out = run(dir, &["-o", "short.txt", "--message-format", "short"]);
+    assert_eq!(out.stderr, "1 error, 1 warning in 1 file\n");
+    assert!(fs::read_to_string(dir.join("short.txt"))
+        .unwrap()
+        .starts_with("src/lib.rs:3:"));
+    assert_eq!(run(dir, &["-o", "quiet.txt", "-q"]).stderr, "");
     assert!(fs::read_to_string(dir.join("human.txt"))
         .unwrap()
         .ends_with("1 error, 1 warning in 1 file\n"));
@@ -920,6 +1015,13 @@ fn baseline_reports_only_new_findings_and_stale_entries() {
         "baseline.json:1:1: warning[stale_baseline_entry]: baseline entry for `{LINT}` in `src/lib.rs` matches no finding"
     )), "{}", out.stderr);
 
+    // A lint like any other: allowed, the entry is not reported.
+    let out = short(
+        dir,
+        &["--baseline", "baseline.json", "-A", "stale_baseline_entry"],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+
     write(dir, "broken.json", "{\"version\": 1, \"entries\": [}");
     let out = short(dir, &["--baseline", "broken.json"]);
     assert_eq!(out.code, 2);
@@ -948,5 +1050,85 @@ fn pre_commit_hooks_are_declared() {
         "entry: cargo-appstract-lint",
     ] {
         assert!(hooks.contains(needle), "{needle}");
+    }
+    // A passing hook's output is shown: warnings do not fail the hook.
+    assert_eq!(hooks.matches("\n  verbose: true\n").count(), 2, "{hooks}");
+}
+
+/// The recipes need nothing that does not exist: no placeholder address, no tag that the
+/// changelog does not describe, and the `repo: local` recipe shows warnings.
+#[test]
+fn recipes_name_only_what_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| fs::read_to_string(root.join(path)).expect(path);
+    let version = env!("CARGO_PKG_VERSION");
+    let changelog = read("CHANGELOG.md");
+    assert!(
+        changelog.contains(&format!("\n## [{version}]\n")),
+        "CHANGELOG.md has no entry for {version}"
+    );
+    let ci = read("docs/ci.md");
+    let readme = read("README.md");
+    for (name, text) in [("docs/ci.md", &ci), ("README.md", &readme)] {
+        assert!(!text.contains("<repository URL>"), "{name}");
+        for (at, _) in text.match_indices("rev: v") {
+            let rev = text[at + 5..]
+                .split(|c: char| c.is_whitespace() || c == '`')
+                .next()
+                .unwrap_or("");
+            assert_eq!(rev, format!("v{version}"), "{name} pins {rev}");
+        }
+        for (at, _) in text.match_indices("checkout v") {
+            let tag = text[at + 9..]
+                .split(|c: char| c.is_whitespace() || c == '`')
+                .next()
+                .unwrap_or("");
+            assert_eq!(tag, format!("v{version}"), "{name} checks out {tag}");
+        }
+    }
+    assert!(readme.contains("cargo install --locked --path .\n"));
+    let local = ci
+        .split_once("  - repo: local\n")
+        .expect("a `repo: local` recipe")
+        .1;
+    let local = local.split_once("```").expect("the recipe ends").0;
+    for needle in [
+        "entry: cargo-appstract-lint\n",
+        "language: system\n",
+        "types: [rust]\n",
+        "verbose: true\n",
+    ] {
+        assert!(local.contains(needle), "{needle}");
+    }
+    assert!(ci.contains("args: [-D, warnings]"));
+}
+
+/// The README is a user's page; the narrative lives in docs/, and every page it links exists.
+#[test]
+fn readme_is_a_users_page() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+    let lines = readme.lines().count();
+    assert!(lines <= 250, "README.md has {lines} lines");
+    for section in [
+        "## What it catches",
+        "## Try it",
+        "## Install",
+        "## Usage",
+        "### Fixes",
+        "### Exit status",
+        "## Configuration",
+        "## Suppressions",
+        "## Formats",
+    ] {
+        assert!(readme.contains(&format!("\n{section}\n")), "{section}");
+    }
+    for (at, _) in readme.match_indices("](") {
+        let target = readme[at + 2..].split(')').next().unwrap_or("");
+        let file = target.split('#').next().unwrap_or("");
+        if file.is_empty() || file.starts_with("http") {
+            continue;
+        }
+        assert!(root.join(file).exists(), "README.md links to {target}");
     }
 }

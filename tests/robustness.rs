@@ -63,7 +63,8 @@ fn beside() -> tempfile::TempDir {
 fn skipped_lines(out: &Run) -> Vec<&str> {
     out.stderr
         .lines()
-        .filter(|line| line.starts_with("skipped `"))
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("Skipped "))
         .collect()
 }
 
@@ -159,15 +160,30 @@ fn non_utf8_and_binary_files_are_errors_naming_them() {
     write(tmp.path(), "nul.rs", b"fn main() {}\0\0\0\n");
     let out = short(tmp.path(), &["."]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // A NUL byte makes a file binary, as git decides it, even when it is valid UTF-8.
     assert!(out
         .stderr
-        .contains("binary.rs:1:12: error[io_error]: `binary.rs` is not valid UTF-8"));
+        .contains("binary.rs:1:1: error[io_error]: `binary.rs` is not a text file"));
+    assert!(out
+        .stderr
+        .contains("nul.rs:1:1: error[io_error]: `nul.rs` is not a text file"));
+    // Text in another encoding is shown, up to the first byte that is not UTF-8.
     assert!(out
         .stderr
         .contains("latin1.rs:1:7: error[io_error]: `latin1.rs` is not valid UTF-8"));
-    // NUL bytes are valid UTF-8 but not Rust.
-    assert!(out.stderr.contains("nul.rs:1:13: error[syntax_error]"));
     assert_finding_beside(&out);
+
+    // A binary file is never quoted: nothing of it reaches the terminal.
+    let human = run(tmp.path(), &["binary.rs"]);
+    assert_eq!(
+        human.stderr,
+        "error[io_error]: `binary.rs` is not a text file
+ = note: it holds a NUL byte at byte 8
+ = note: the file was not linted
+
+1 error, 0 warnings in 1 file (1 skipped)
+"
+    );
 }
 
 #[test]
@@ -294,10 +310,10 @@ fn symlinks_are_listed_not_followed_unless_named() {
     assert_eq!(
         skipped_lines(&out),
         [
-            "skipped `src/alias.rs`: a symbolic link, not followed (name it to lint it)",
-            "skipped `src/dangling.rs`: a broken or looping symbolic link, not followed",
-            "skipped `src/loop`: a symbolic link, not followed (name it to lint it)",
-            "skipped `src/shortcut`: a symbolic link, not followed (name it to lint it)",
+            "Skipped src/alias.rs (a symbolic link, not followed: name it to lint it)",
+            "Skipped src/dangling.rs (a broken or looping symbolic link, not followed)",
+            "Skipped src/loop (a symbolic link, not followed: name it to lint it)",
+            "Skipped src/shortcut (a symbolic link, not followed: name it to lint it)",
         ]
     );
     assert!(!out.stderr.contains("linked.rs"), "{}", out.stderr);
@@ -331,15 +347,20 @@ fn a_fifo_or_device_named_as_a_file_is_not_read() {
         .status()
         .expect("mkfifo runs");
     assert!(status.success());
-    let out = short(tmp.path(), &["pipe.rs", "/dev/zero", "normal.rs"]);
+    let out = short(tmp.path(), &["pipe.rs", "normal.rs"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out
         .stderr
         .contains("pipe.rs:1:1: error[io_error]: cannot read `pipe.rs`: not a regular file"));
+    assert_finding_beside(&out);
+    // A device outside the current directory: every path is shown whole.
+    let out = short(tmp.path(), &["/dev/zero", "normal.rs"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out
         .stderr
         .contains("/dev/zero:1:1: error[io_error]: cannot read `/dev/zero`: not a regular file"));
-    assert_finding_beside(&out);
+    let normal = format!("{}:{FINDING_AT}", tmp.path().join("normal.rs").display());
+    assert!(out.stderr.contains(&normal), "{}", out.stderr);
 }
 
 #[test]
@@ -406,7 +427,7 @@ fn a_panic_in_one_file_is_an_internal_error_and_the_rest_is_linted() {
         human.stderr
     );
     assert!(
-        skipped_lines(&human).contains(&"skipped `boom.rs`: the analysis failed (internal error)")
+        skipped_lines(&human).contains(&"Skipped boom.rs (the analysis failed: internal error)")
     );
 }
 
@@ -501,11 +522,22 @@ fn verbose_accounts_for_every_file() {
     write(tmp.path(), "clean.rs", "fn main() {}\n");
     let out = run(tmp.path(), &["-v", "."]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // Every file, linted or skipped, in cargo's status style, before the findings.
+    let listed: Vec<&str> = out.stderr.lines().take(4).collect();
+    assert_eq!(
+        listed,
+        [
+            "     Skipped broken.rs (does not parse)",
+            "      Linted clean.rs",
+            "     Skipped latin1.rs (not valid UTF-8)",
+            "      Linted normal.rs",
+        ]
+    );
     assert_eq!(
         skipped_lines(&out),
         [
-            "skipped `broken.rs`: does not parse",
-            "skipped `latin1.rs`: not valid UTF-8",
+            "Skipped broken.rs (does not parse)",
+            "Skipped latin1.rs (not valid UTF-8)",
         ]
     );
     assert!(out.stderr.contains("linted 4 files in "), "{}", out.stderr);

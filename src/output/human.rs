@@ -18,10 +18,7 @@ pub struct Human<W: WriteColor> {
 
 impl<W: WriteColor> Human<W> {
     pub fn new(writer: W) -> Human<W> {
-        let config = Config {
-            chars: Chars::ascii(),
-            ..Config::default()
-        };
+        let config = rustc_config();
         Human {
             writer: RustcLayout::new(writer),
             config,
@@ -41,10 +38,7 @@ impl<W: WriteColor> Human<W> {
 pub fn render_one(file: &ReportedFile, finding: &Diagnostic) -> String {
     let files = std::slice::from_ref(file);
     let sources = Sources::new(files);
-    let config = Config {
-        chars: Chars::ascii(),
-        ..Config::default()
-    };
+    let config = rustc_config();
     let mut buffer = Vec::new();
     {
         let mut writer = RustcLayout::new(codespan_reporting::term::termcolor::NoColor::new(
@@ -55,6 +49,24 @@ pub fn render_one(file: &ReportedFile, finding: &Diagnostic) -> String {
         let _ = writer.flush();
     }
     String::from_utf8_lossy(&buffer).into_owned()
+}
+
+/// codespan's ASCII characters, with multi-line spans drawn as rustc draws them: an
+/// underscore line from the gutter to the start (`____^`), a bar down the gutter, and an
+/// underscore line to the end (`|____^`); secondary spans end in `-` as in rustc.
+fn rustc_config() -> Config {
+    Config {
+        chars: Chars {
+            multi_top_left: ' ',
+            multi_top: '_',
+            multi_bottom_left: '|',
+            multi_bottom: '_',
+            multi_secondary_caret_start: '-',
+            multi_secondary_caret_end: '-',
+            ..Chars::ascii()
+        },
+        ..Config::default()
+    }
 }
 
 impl<W: WriteColor> Emitter for Human<W> {
@@ -464,6 +476,55 @@ mod tests {
   |
   = note: tokio panics here: `Cannot start a runtime from within a runtime`
   = help: `.await` the future instead: `fetch_rate(currency).await`
+
+1 error, 0 warnings in 1 file
+"
+        );
+    }
+
+    /// Spans over several lines are drawn as rustc draws them: the snippet below is rustc
+    /// 1.95's for this code's E0308 (`match` arms have incompatible types).
+    #[test]
+    fn multi_line_spans_are_drawn_as_rustc_draws_them() {
+        let source = "fn main() {\n    let _x = match 1 {\n        0 => 1,\n        _ => \"a\",\n    };\n}\n";
+        let at = |text: &str| {
+            let start = source.find(text).unwrap();
+            start..start + text.len()
+        };
+        let arms = source.find("match").unwrap()..source.find("};").unwrap() + 1;
+        let finding = Diagnostic::new(
+            "code",
+            Level::Deny,
+            "`match` arms have incompatible types",
+            Label::new(at("\"a\""), "expected integer, found `&str`"),
+        )
+        .with_label(
+            at("=> 1").end - 1..at("=> 1").end,
+            "this is found to be of type `{integer}`",
+        )
+        .with_label(arms, "`match` arms have incompatible types");
+        let file = ReportedFile {
+            path: "ml2.rs".into(),
+            display: "ml2.rs".to_string(),
+            source: Some(source.to_string()),
+            findings: vec![finding],
+            linted: true,
+            cargo: None,
+        };
+        let rendered = render_plain(MessageFormat::Human, &report(vec![file]));
+        assert_eq!(
+            rendered,
+            "error[code]: `match` arms have incompatible types
+ --> ml2.rs:4:14
+  |
+2 |       let _x = match 1 {
+  |  ______________-
+3 | |         0 => 1,
+  | |              - this is found to be of type `{integer}`
+4 | |         _ => \"a\",
+  | |              ^^^ expected integer, found `&str`
+5 | |     };
+  | |_____- `match` arms have incompatible types
 
 1 error, 0 warnings in 1 file
 "

@@ -91,7 +91,7 @@ pub fn diagnostic(file: &ReportedFile, lines: &LineIndex, finding: &Diagnostic) 
         };
         children.push(child("help", &suggestion.message, spans));
     }
-    let explanation = crate::config::find_any_lint(finding.code).map(|lint| lint.documentation());
+    let explanation = crate::codes::explanation(finding.code);
     json!({
         "$message_type": "diagnostic",
         "message": finding.message,

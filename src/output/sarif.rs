@@ -1,6 +1,6 @@
 //! SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it: one run, a rule per
 //! lint (and per tool problem reported), a result per finding with a location relative to the
-//! `%SRCROOT%` base (the current directory), and partial fingerprints that survive line shifts.
+//! `%SRCROOT%` base (the cargo workspace's root, or the current directory), and partial fingerprints that survive line shifts.
 
 use super::common::{fingerprints, position, uri_path};
 use super::{Emitter, LineIndex};
@@ -11,35 +11,6 @@ use std::path::Path;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const BASE_ID: &str = "%SRCROOT%";
-
-/// Problems of the tool that are not lints, with a description each.
-pub const TOOL_PROBLEMS: &[(&str, &str)] = &[
-    (appstract_lints::SYNTAX_ERROR, "a file that does not parse"),
-    (
-        crate::discover::IO_ERROR,
-        "a file or directory that cannot be read",
-    ),
-    (
-        crate::discover::INVALID_MANIFEST,
-        "a `Cargo.toml` that cannot be parsed",
-    ),
-    (
-        crate::driver::UNRESOLVED_MODULE,
-        "a `mod` item whose file is missing",
-    ),
-    (
-        crate::baseline::STALE_ENTRY,
-        "a baseline entry that matches no finding",
-    ),
-    (
-        appstract_lints::NESTING_TOO_DEEP,
-        "a file nested too deeply to parse safely",
-    ),
-    (
-        crate::isolate::INTERNAL_ERROR,
-        "a failure of the analysis itself, to report as a bug",
-    ),
-];
 
 pub struct Sarif<W> {
     writer: W,
@@ -71,14 +42,16 @@ impl<W: Write> Emitter for Sarif<W> {
             }
             rules.push(rule);
         }
-        for (code, description) in TOOL_PROBLEMS {
+        for problem in &crate::codes::PROBLEMS {
+            let code = problem.name;
             rule_ids.push(code);
             let mut rule = json!({
                 "id": code,
                 "name": code,
-                "shortDescription": { "text": description },
-                "fullDescription": { "text": format!("appstract-lint reports {description}.") },
-                "help": { "text": format!("`{code}`: {description}; see the README's list of tool problems") },
+                "shortDescription": { "text": problem.summary },
+                "fullDescription": { "text": first_section(problem.docs) },
+                "help": { "text": problem.docs, "markdown": problem.docs },
+                "defaultConfiguration": { "level": "error" },
             });
             if let Some(uri) = help_uri(repository(), code) {
                 rule["helpUri"] = json!(uri);
@@ -131,9 +104,7 @@ impl<W: Write> Emitter for Sarif<W> {
             "version": "2.1.0",
             "runs": [{
                 "tool": { "driver": driver },
-                "originalUriBaseIds": {
-                    BASE_ID: { "uri": directory_uri(&report.base) },
-                },
+                "originalUriBaseIds": base_ids(&report.base),
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }],
@@ -172,14 +143,21 @@ fn repository() -> Option<&'static str> {
 }
 
 /// Where a rule's documentation lives in the package's repository (`repository` in
-/// Cargo.toml; without one, rules have no `helpUri`): the lint's source file, whose doc
-/// comment it is, or the README for the tool's own problems.
+/// Cargo.toml; without one, rules have no `helpUri`): the doc comment of the lint's source
+/// file, or `src/codes.rs` for the tool's own lints and problems.
 fn help_uri(repository: Option<&str>, code: &str) -> Option<String> {
     let repository = repository?.trim_end_matches('/');
     let path = if appstract_lints::find_lint(code).is_some() {
         format!("lints/src/rules/{code}.rs")
+    } else if [
+        crate::suppress::UNUSED_SUPPRESSION.name,
+        crate::suppress::INVALID_SUPPRESSION.name,
+    ]
+    .contains(&code)
+    {
+        "src/suppress.rs".to_string()
     } else {
-        "README.md".to_string()
+        "src/codes.rs".to_string()
     };
     Some(format!("{repository}/blob/main/{path}"))
 }
@@ -195,7 +173,7 @@ fn location(
         .path
         .strip_prefix(&report.base)
         .ok()
-        .filter(|relative| !relative.as_os_str().is_empty());
+        .filter(|relative| !relative.as_os_str().is_empty() && relative.is_relative());
     let artifact = match relative {
         Some(relative) => json!({
             "uri": uri_path(&relative.to_string_lossy()),
@@ -219,6 +197,15 @@ fn location(
         location["message"] = json!({ "text": message });
     }
     location
+}
+
+/// `%SRCROOT%`, the directory paths are shown from; none when every path is shown whole.
+fn base_ids(base: &Path) -> Value {
+    if base.as_os_str().is_empty() {
+        json!({})
+    } else {
+        json!({ BASE_ID: { "uri": directory_uri(base) } })
+    }
 }
 
 fn file_uri(path: &Path) -> String {
@@ -247,13 +234,13 @@ mod tests {
         );
         assert_eq!(
             help_uri(repository, "syntax_error").as_deref(),
-            Some("https://example.org/appstract-lint/blob/main/README.md")
+            Some("https://example.org/appstract-lint/blob/main/src/codes.rs")
         );
         // Every link resolves in the repository.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for code in crate::all_lints()
             .map(|lint| lint.name)
-            .chain(TOOL_PROBLEMS.iter().map(|(code, _)| *code))
+            .chain(crate::codes::PROBLEMS.iter().map(|problem| problem.name))
         {
             let uri = help_uri(repository, code).unwrap();
             let path = uri.split_once("/blob/main/").unwrap().1;

@@ -55,7 +55,28 @@ pub fn analyze(krate: &CrateInfo, input: FileInput<'_>, lexed: &Lexed) -> FileAn
 }
 
 /// The error for a file that does not parse, at the place syn stopped.
+/// When the text does not even split into tokens, syn's lexer says only `cannot parse string
+/// into token stream`: the error is then what rustc would say ([`crate::delimiters`]).
 pub(super) fn syntax_error(source: &str, base: usize, err: &syn::Error) -> Diagnostic {
+    let lexing = err.to_string() == "cannot parse string into token stream";
+    if let Some(problem) = lexing
+        .then(|| crate::delimiters::find(source, base))
+        .flatten()
+    {
+        let mut labels = problem.labels.into_iter();
+        let (range, label) = labels.next().unwrap_or((0..0, String::new()));
+        let mut diagnostic = Diagnostic::new(
+            SYNTAX_ERROR,
+            Level::Deny,
+            format!("this file does not parse: {}", problem.message),
+            Label::new(range, label),
+        );
+        diagnostic.secondary = labels
+            .map(|(range, message)| Label::new(range, message))
+            .collect();
+        diagnostic.notes = problem.notes;
+        return diagnostic;
+    }
     let range = err.span().byte_range();
     let start = (base + range.start).min(source.len());
     let end = (base + range.end).clamp(start, source.len());
