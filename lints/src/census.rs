@@ -279,7 +279,7 @@ pub fn markdown() -> String {
     out.push_str("<!-- Generated from lints/data/panics.toml by `appstract_lints::census::markdown`; edit the data, then run `BLESS=1 cargo test -p appstract-lints --test census`. -->\n\n");
     out.push_str("# Runtime panics and the lints that find them\n\n");
     out.push_str("Found a panic in a log? Search this page for its message. Each entry says when the panic happens, which calls reach it, and which lint of `cargo appstract-lint` reports the code before it ships, or why none can.\n\n");
-    out.push_str("In the tables, *reported* means the lint reports that call today; *not yet* means the lint named should report it and does not yet; a lint marked *proposed* does not exist yet. *When* says whether the call panics when made, when the future it returns is first polled, or when the value is dropped. Every call listed was confirmed by running it against the crate versions below, unless the table says *read*.\n\n");
+    out.push_str("In the tables, *reported* means the lint reports that call today; *not yet* means the lint named should report it and does not yet; a lint marked *proposed* does not exist yet. *When* says whether the call panics when made, when the future it returns is first polled, or when the value is dropped. *Confirmed* says how the row was checked: *ran* means a small program made that call in that situation against the crate versions below and printed the panic shown (the data file names each program and scenario); *read* means the code path was followed in the crate's source only.\n\n");
     let mut versions: Vec<(&str, &str)> = PANICS.iter().map(|p| (p.krate, p.version)).collect();
     versions.sort();
     versions.dedup();
@@ -368,7 +368,7 @@ fn row(out: &mut String, p: &Panic) {
     if !p.note.is_empty() {
         let _ = writeln!(out, "{}\n", p.note);
     }
-    out.push_str("| Call | When | Found today | Confirmed by |\n| --- | --- | --- | --- |\n");
+    out.push_str("| Call | When | Found today | Confirmed |\n| --- | --- | --- | --- |\n");
     for a in p.apis {
         let at = match a.at {
             At::Call => "call",
@@ -383,11 +383,7 @@ fn row(out: &mut String, p: &Panic) {
             (Status::Gap, LintRef::New(name)) => format!("not yet (`{name}`, proposed)"),
             _ => "-".to_string(),
         };
-        let by = if a.run.is_empty() {
-            "read".to_string()
-        } else {
-            format!("run `{}`", a.run)
-        };
+        let by = if a.run.is_empty() { "read" } else { "ran" };
         let _ = writeln!(out, "| `{}` | {at} | {found} | {by} |", a.path);
     }
     out.push('\n');
