@@ -664,11 +664,13 @@ mod tests {
         );
         // actix-rt 2.15 has no `System::block_on` (only `SystemRunner::block_on`).
         assert_eq!(model_only, vec!["actix_rt::System::block_on"]);
+        // `tokio::main`: a call to a `#[tokio::main]` fn, which the model finds by its attribute.
         assert_eq!(
             census_only,
             vec![
                 "actix_rt::System::new",
                 "actix_rt::SystemRunner::run",
+                "tokio::main",
                 "tokio_util::io::SyncIoBridge::read",
             ]
         );
