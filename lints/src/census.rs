@@ -461,6 +461,8 @@ mod tests {
                 "tokio::io::unix::AsyncFd::with_interest",
                 "tokio::net::TcpListener::try_from",
                 "tokio::net::TcpSocket::listen",
+                "tokio::net::UnixSocket::datagram",
+                "tokio::net::UnixSocket::listen",
                 "tokio::net::UnixStream::pair",
                 "tokio::net::unix::pipe::OpenOptions::open_receiver",
                 "tokio::net::unix::pipe::OpenOptions::open_sender",
