@@ -8,6 +8,7 @@
 //!
 //! Nothing here does I/O, and no syn tree leaves the thread that parsed it.
 
+pub mod census;
 pub mod delimiters;
 pub mod diagnostic;
 pub mod guard;
