@@ -99,3 +99,70 @@ async fn notify_async(url: &str) {
     let client = reqwest::Client::new();
     let _ = client.post(url).send().await;
 }
+
+// Through calls: sync helpers that wait (sleep, a channel, a thread) reached from async code
+// that runs on a runtime's workers.
+fn pause_between_polls() {
+    std::thread::sleep(Duration::from_millis(100)); //~ blocking_call_in_async
+}
+
+struct Poller;
+
+impl Poller {
+    fn wait_for_reply(&self, rx: &std::sync::mpsc::Receiver<u32>) -> u32 {
+        rx.recv().unwrap() //~ blocking_call_in_async
+    }
+}
+
+fn with_backoff<F: Fn()>(step: F) {
+    step()
+}
+
+fn join_worker(handle: std::thread::JoinHandle<u32>) -> u32 {
+    handle.join().unwrap() //~ blocking_call_in_async
+}
+
+fn finish(handle: std::thread::JoinHandle<u32>) -> u32 {
+    join_worker(handle)
+}
+
+async fn polls(rx: std::sync::mpsc::Receiver<u32>, handle: std::thread::JoinHandle<u32>) -> u32 {
+    pause_between_polls();
+    with_backoff(|| std::thread::sleep(Duration::from_millis(10))); //~ blocking_call_in_async
+    Poller.wait_for_reply(&rx) + finish(handle)
+}
+
+#[tokio::main]
+async fn server() {
+    tokio::spawn(async {
+        let (_tx, rx) = std::sync::mpsc::channel();
+        polls(rx, std::thread::spawn(|| 1)).await;
+    })
+    .await
+    .unwrap();
+}
+
+// Correct: a helper that only reads a small file, one called only in the future a
+// multi-thread `#[tokio::main]` blocks on, and one called only from a test.
+fn read_settings() -> String {
+    std::fs::read_to_string("settings.toml").unwrap_or_default()
+}
+
+fn settle() {
+    std::thread::sleep(Duration::from_millis(10));
+}
+
+async fn loads_settings() -> String {
+    read_settings()
+}
+
+#[tokio::main]
+async fn cli() {
+    settle();
+    loads_settings().await;
+}
+
+#[tokio::test]
+async fn waits_in_a_test() {
+    settle();
+}

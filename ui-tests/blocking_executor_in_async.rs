@@ -49,3 +49,45 @@ fn on_a_thread() {
 async fn awaits() -> u32 {
     fetch().await
 }
+
+// Through calls from async code, reported with the chain.
+struct Client;
+
+impl Client {
+    fn get(&self) -> u32 {
+        block_on(fetch()) //~ blocking_executor_in_async
+    }
+}
+
+async fn uses_a_client(client: &Client) -> u32 {
+    client.get()
+}
+
+fn retrying<F: Fn() -> u32>(attempt: F) -> u32 {
+    attempt()
+}
+
+async fn retries() -> u32 {
+    retrying(|| block_on(fetch())) //~ blocking_executor_in_async
+}
+
+fn fetch_now() -> u32 {
+    fetch().block_on() //~ blocking_executor_in_async
+}
+
+fn fetch_for_report() -> u32 {
+    fetch_now()
+}
+
+async fn report() -> u32 {
+    fetch_for_report()
+}
+
+// Correct: only on a thread of its own.
+fn fetch_on_a_thread() -> u32 {
+    block_on(fetch())
+}
+
+async fn spawns_a_thread() {
+    std::thread::spawn(fetch_on_a_thread);
+}

@@ -105,3 +105,115 @@ async fn awaits() -> u32 {
 async fn load_settings_async() -> u32 {
     fetch().await
 }
+
+// Through calls: each is reported where it blocks, with the chain that reaches it from async
+// code.
+
+// A sync helper.
+fn load_blocking() -> u32 {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(fetch()) //~ nested_runtime_block_on
+}
+
+async fn handler_calls_a_helper() -> u32 {
+    load_blocking()
+}
+
+// A method of a struct of the crate, on a receiver of known type.
+struct Repository {
+    rt: Runtime,
+}
+
+impl Repository {
+    fn count(&self) -> u32 {
+        self.rt.block_on(fetch()) //~ nested_runtime_block_on
+    }
+}
+
+async fn handler_calls_a_method(repository: &Repository) -> u32 {
+    repository.count()
+}
+
+// A closure given to a fn that calls it in place runs in the caller's async code.
+fn with_retry<F: Fn() -> u32>(attempt: F) -> u32 {
+    attempt()
+}
+
+async fn handler_passes_a_closure() -> u32 {
+    with_retry(|| Handle::current().block_on(fetch())) //~ nested_runtime_block_on
+}
+
+// Two levels down.
+fn level_two() -> u32 {
+    Handle::current().block_on(fetch()) //~ nested_runtime_block_on
+}
+
+fn level_one() -> u32 {
+    level_two()
+}
+
+async fn handler_two_levels_up() -> u32 {
+    level_one()
+}
+
+// Called from sync code and from async code: the async path is reported.
+fn shared_loader() -> u32 {
+    let rt = Builder::new_current_thread().build().unwrap();
+    rt.block_on(fetch()) //~ nested_runtime_block_on
+}
+
+fn sync_caller() -> u32 {
+    shared_loader()
+}
+
+async fn async_caller() -> u32 {
+    shared_loader() + sync_caller()
+}
+
+// Correct: a helper only called from sync code, or run on the blocking pool.
+fn load_at_start() -> u32 {
+    Runtime::new().unwrap().block_on(fetch())
+}
+
+fn startup() -> u32 {
+    load_at_start()
+}
+
+#[test]
+fn starts_up() {
+    assert_eq!(startup(), 7);
+}
+
+async fn on_the_pool() -> u32 {
+    tokio::task::spawn_blocking(load_at_start).await.unwrap()
+}
+
+// Correct: a method of the same name on another type, which does not block.
+struct Cache;
+
+impl Cache {
+    fn count(&self) -> u32 {
+        3
+    }
+}
+
+async fn handler_calls_another_type(cache: Cache) -> u32 {
+    cache.count()
+}
+
+// Correct: a closure stored for later, and a helper called only in a branch its caller's flag
+// may rule out.
+async fn stores_a_closure() -> Box<dyn Fn() -> u32> {
+    Box::new(|| Handle::current().block_on(fetch()))
+}
+
+fn maybe_blocking(blocking: bool) -> u32 {
+    if blocking {
+        return Handle::current().block_on(fetch());
+    }
+    0
+}
+
+async fn never_blocking() -> u32 {
+    maybe_blocking(false)
+}

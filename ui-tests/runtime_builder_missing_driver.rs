@@ -80,3 +80,31 @@ fn wrapped(other: &tokio::runtime::Handle) {
 async fn enter_other<F: std::future::Future>(_handle: &tokio::runtime::Handle, f: F) -> F::Output {
     f.await
 }
+
+// Through calls: an async fn, and what it awaits, run on a runtime built without the driver.
+async fn tick_every_second() {
+    let mut tick = tokio::time::interval(Duration::from_secs(1)); //~ runtime_builder_missing_driver
+    tick.tick().await;
+}
+
+async fn accept_once() {
+    let _listener = tokio::net::TcpListener::bind("127.0.0.1:0").await; //~ runtime_builder_missing_driver
+    tick_every_second().await;
+}
+
+fn serve_without_drivers() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    rt.block_on(accept_once());
+}
+
+// Correct: the same fns on a runtime with every driver.
+async fn tick_twice() {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
+    tick.tick().await;
+}
+
+fn serve_with_drivers() {
+    let rt = Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(tick_twice());
+}

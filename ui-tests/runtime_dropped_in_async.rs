@@ -237,3 +237,62 @@ async fn shared_runtime_owner() {
     let handle = rt.handle().clone();
     tokio::spawn(async move { drop(handle) });
 }
+
+// Through calls: a helper that builds and drops a runtime, reached from async code.
+fn count_with_a_pool() -> usize {
+    let pool = Builder::new_multi_thread().build().unwrap();
+    pool.metrics().num_workers()
+} //~ runtime_dropped_in_async
+
+fn count_twice() -> usize {
+    count_with_a_pool() * 2
+}
+
+async fn reports_counts() -> usize {
+    count_twice()
+}
+
+impl BlockingClient {
+    fn ping(&self) -> usize {
+        let scratch = Runtime::new().unwrap();
+        scratch.metrics().num_workers() + self.base.len()
+    } //~ runtime_dropped_in_async
+}
+
+async fn pings(client: std::sync::Arc<BlockingClient>) -> usize {
+    client.ping()
+}
+
+// Correct: dropping a reference, or one owner of several, drops nothing.
+struct Registry {
+    client: BlockingClient,
+    shared: std::sync::Arc<BlockingClient>,
+}
+
+impl Registry {
+    fn client(&self) -> &BlockingClient {
+        &self.client
+    }
+
+    fn shared_client(&self) -> std::sync::Arc<BlockingClient> {
+        self.shared.clone()
+    }
+}
+
+async fn borrows(registry: &Registry, owner: &BlockingClient) {
+    let by_getter = registry.client();
+    let by_reference = &registry.client;
+    let by_param = owner;
+    println!("{} {} {}", by_getter.base(), by_reference.base(), by_param.base());
+}
+
+async fn shares(registry: &Registry, client: std::sync::Arc<BlockingClient>) {
+    let mine = std::sync::Arc::clone(&client);
+    tokio::spawn(async move {
+        println!("{}", mine.base());
+    });
+    let yours = client.clone();
+    let from_registry = registry.shared_client();
+    let field_clone = registry.shared.clone();
+    println!("{} {} {}", yours.base(), from_registry.base(), field_clone.base());
+}

@@ -62,3 +62,61 @@ fn local_block_on() {
 async fn actix_entry() {
     spawn_local(render());
 }
+
+// Through calls from a runtime without a `LocalSet`, reported with the chain.
+fn start_renderer() {
+    spawn_local(render()); //~ spawn_local_outside_local_set
+}
+
+struct Ui;
+
+impl Ui {
+    fn draw(&self) {
+        tokio::task::spawn_local(render()); //~ spawn_local_outside_local_set
+    }
+}
+
+fn each_frame<F: FnOnce()>(draw: F) {
+    draw()
+}
+
+fn schedule_frame() {
+    spawn_local(render()); //~ spawn_local_outside_local_set
+}
+
+fn on_vsync() {
+    schedule_frame()
+}
+
+// Called inside a `LocalSet` and from a multi-thread runtime: the second path panics.
+async fn refresh() {
+    spawn_local(render()); //~ spawn_local_outside_local_set
+}
+
+#[tokio::main]
+async fn app() {
+    start_renderer();
+    Ui.draw();
+    each_frame(|| {
+        spawn_local(render()); //~ spawn_local_outside_local_set
+    });
+    on_vsync();
+    refresh().await;
+    let local = LocalSet::new();
+    local.run_until(refresh()).await;
+}
+
+// Correct: a helper only run inside a `LocalSet`, or on a local runtime.
+fn start_local_renderer() {
+    spawn_local(render());
+}
+
+#[tokio::main(flavor = "local")]
+async fn local_app() {
+    start_local_renderer();
+}
+
+async fn in_local_set() {
+    let local = LocalSet::new();
+    local.run_until(async { start_local_renderer() }).await;
+}

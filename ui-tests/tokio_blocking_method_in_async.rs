@@ -82,3 +82,47 @@ impl Inbox {
 async fn own_inbox(inbox: Inbox) -> Option<u32> {
     inbox.blocking_recv()
 }
+
+// Through calls from async code, reported with the chain.
+struct Mailbox {
+    rx: mpsc::Receiver<u32>,
+}
+
+impl Mailbox {
+    fn next_blocking(&mut self) -> Option<u32> {
+        self.rx.blocking_recv() //~ tokio_blocking_method_in_async
+    }
+}
+
+async fn reads_mail(mailbox: &mut Mailbox) -> Option<u32> {
+    mailbox.next_blocking()
+}
+
+fn locked<F: FnOnce() -> usize>(read: F) -> usize {
+    read()
+}
+
+async fn counts(state: Arc<Mutex<Vec<u32>>>) -> usize {
+    locked(|| state.blocking_lock().len()) //~ tokio_blocking_method_in_async
+}
+
+fn write_config(config: &RwLock<u32>) {
+    *config.blocking_write() = 1; //~ tokio_blocking_method_in_async
+}
+
+fn reload(config: &RwLock<u32>) {
+    write_config(config)
+}
+
+async fn reloads(config: Arc<RwLock<u32>>) {
+    reload(&config)
+}
+
+// Correct: only from sync code on a thread of its own.
+fn drain(mut rx: mpsc::Receiver<u32>) {
+    while rx.blocking_recv().is_some() {}
+}
+
+async fn drains_on_a_thread(rx: mpsc::Receiver<u32>) {
+    std::thread::spawn(move || drain(rx));
+}

@@ -92,3 +92,73 @@ fn entered_unknown_runtime(make: impl Fn() -> Runtime) {
 fn spawn_without_runtime_panics() {
     tokio::spawn(work());
 }
+
+// Through calls from places without a runtime, reported with the chain.
+fn start_reporter() {
+    tokio::spawn(work()); //~ tokio_call_outside_runtime
+}
+
+struct Metrics;
+
+impl Metrics {
+    fn install(&self) {
+        let _tick = tokio::time::interval(Duration::from_secs(1)); //~ tokio_call_outside_runtime
+    }
+}
+
+fn on_every_attempt<F: Fn()>(attempt: F) {
+    attempt()
+}
+
+fn deeper_spawn() {
+    tokio::spawn(work()); //~ tokio_call_outside_runtime
+}
+
+fn spawns_deeper() {
+    deeper_spawn()
+}
+
+// Called from async code and from a plain test: the test's path panics.
+fn register_listener() {
+    let _handle = Handle::current(); //~ tokio_call_outside_runtime
+}
+
+async fn serves() {
+    register_listener();
+}
+
+#[test]
+fn starts_everything() {
+    start_reporter();
+    Metrics.install();
+    on_every_attempt(|| {
+        tokio::spawn(work()); //~ tokio_call_outside_runtime
+    });
+    spawns_deeper();
+    register_listener();
+}
+
+// A `block_on` argument is evaluated before `block_on` enters the runtime.
+#[test]
+fn spawned_in_the_argument() {
+    let rt = Runtime::new().unwrap();
+    let _ = rt.block_on(tokio::spawn(work())); //~ tokio_call_outside_runtime
+}
+
+// Correct: the same helpers where a runtime runs or is entered.
+fn start_collector() -> tokio::task::JoinHandle<()> {
+    tokio::spawn(work())
+}
+
+#[test]
+fn starts_inside_the_runtime() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async { start_collector().await.unwrap() });
+    let _guard = rt.enter();
+    let _collector = start_collector();
+}
+
+#[tokio::test]
+async fn starts_in_an_async_test() {
+    start_collector().await.unwrap();
+}

@@ -687,6 +687,12 @@ impl<'a> CrateModel<'a> {
                         .clone(),
                     _ => return None,
                 };
+                // A unit struct named as a value (`Importer.import()`) is a value of its type.
+                if !self.statics.contains_key(path.as_str()) {
+                    if let Some(ty) = self.canonical_type(&path) {
+                        return Some(Ty::Crate(ty));
+                    }
+                }
                 let path = match self.statics.contains_key(path.as_str()) {
                     true => path,
                     false => self.reexport(&path)?,

@@ -486,6 +486,20 @@ impl<'a> CrateModel<'a> {
                     }
                     continue;
                 }
+                // A future handed to a driver that fixes its runtime (`rt.block_on(run())`)
+                // runs there whoever makes the call.
+                if callee_async {
+                    if let ValueUse::Arg(driver) = call.used_as {
+                        if let Err(kind) = self.driven(fi, driver) {
+                            let link = Link {
+                                call: (fi, id),
+                                from: None,
+                            };
+                            seeds.push((fn_ref, kind, true, link));
+                            continue;
+                        }
+                    }
+                }
                 match &self.lexical[fi][call.ctx] {
                     Lexical::Fixed(kind) => match self.callee_site(fi, id, callee_async, *kind) {
                         Some(site) => seeds.push((

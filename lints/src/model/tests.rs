@@ -254,3 +254,180 @@ fn shadowing_stops_resolution() {
     let own = call(&files, "tokio::spawn");
     assert!(matches!(cm.target(0, own), Target::Fn { .. }));
 }
+
+/// The flavors of a fn body's sites that are async, sorted for comparison.
+fn async_flavors(cm: &CrateModel<'_>, files: &[FileModel], f: (usize, usize)) -> Vec<Flavor> {
+    let mut flavors: Vec<Flavor> = sites_of_fn(cm, files, f)
+        .iter()
+        .filter_map(|s| s.kind.runtime().map(|r| r.flavor))
+        .collect();
+    flavors.sort_by_key(|f| format!("{f:?}"));
+    flavors
+}
+
+#[test]
+fn a_fn_has_a_site_per_path_with_its_chain() {
+    let src = r#"
+        fn helper() {}
+        fn middle() { helper(); }
+        #[tokio::test] async fn in_a_test() { middle(); }
+        #[tokio::main] async fn main_entry() { helper(); }
+        fn main() { helper(); }
+    "#;
+    let (krate, files) = model(&[(src, &[])]);
+    let cm = CrateModel::new(&krate, &files, &[]);
+    assert_eq!(
+        async_flavors(&cm, &files, (0, 0)),
+        [Flavor::CurrentThread, Flavor::MultiThread]
+    );
+    let sites = sites_of_fn(&cm, &files, (0, 0));
+    assert!(sites
+        .iter()
+        .any(|s| s.kind == SiteKind::Sync(SyncRoot::Main)));
+    let test_site = sites
+        .iter()
+        .find(|s| {
+            s.kind
+                .runtime()
+                .is_some_and(|r| r.flavor == Flavor::CurrentThread)
+        })
+        .expect("the test's site");
+    assert!(test_site.certain && !test_site.direct());
+    assert_eq!(
+        cm.site_notes(test_site),
+        [
+            "`helper` is called from `middle` (test.rs:3)",
+            "`middle` is called from the `#[tokio::test]` fn `in_a_test` (test.rs:4)",
+        ]
+    );
+}
+
+#[test]
+fn closures_run_where_the_fn_they_are_given_to_runs_them() {
+    let src = r#"
+        fn in_place<F: FnOnce()>(f: F) { f() }
+        fn under_catch_unwind<F: FnOnce() + std::panic::UnwindSafe>(f: F) { let _ = std::panic::catch_unwind(f); }
+        fn on_a_thread<F: FnOnce() + Send + 'static>(f: F) { std::thread::spawn(f); }
+        fn stores<F: FnOnce() + 'static>(f: F) -> Box<dyn FnOnce()> { Box::new(f) }
+        #[tokio::main]
+        async fn main_entry() {
+            in_place(|| probe_in_place());
+            under_catch_unwind(|| probe_unwind());
+            on_a_thread(|| probe_thread());
+            let _later = stores(|| probe_stored());
+        }
+    "#;
+    let (krate, files) = model(&[(src, &[])]);
+    let cm = CrateModel::new(&krate, &files, &[]);
+    let kinds = |name| -> Vec<SiteKind> {
+        cm.call_sites(0, call(&files, name))
+            .iter()
+            .map(|s| s.kind)
+            .collect()
+    };
+    assert!(matches!(kinds("probe_in_place")[..], [SiteKind::Async(_)]));
+    assert!(matches!(kinds("probe_unwind")[..], [SiteKind::Async(_)]));
+    assert_eq!(kinds("probe_thread"), [SiteKind::Sync(SyncRoot::Thread)]);
+    assert!(kinds("probe_stored").is_empty());
+}
+
+#[test]
+fn methods_resolve_by_the_receiver_type() {
+    let src = r#"
+        struct Client;
+        impl Client { fn fetch(&self) {} }
+        struct Cache;
+        impl Cache { fn fetch(&self) {} }
+        trait Warm { fn warm(&self) { } }
+        impl Warm for Cache {}
+        async fn uses(client: &Client, cache: Cache) {
+            client.fetch();
+            cache.fetch();
+            cache.warm();
+            Client.fetch();
+        }
+    "#;
+    let (krate, files) = model(&[(src, &[])]);
+    let cm = CrateModel::new(&krate, &files, &[]);
+    let fetches: Vec<&Target> = files[0]
+        .calls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(&c.callee, super::Callee::Method { name, .. } if name == "fetch"))
+        .map(|(id, _)| cm.target(0, id))
+        .collect();
+    let fns = &files[0].fns;
+    let path_of = |t: &Target| match t {
+        Target::Fn {
+            fn_ref,
+            certain: true,
+        } => fns[fn_ref.1].path.clone(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(
+        fetches.iter().map(|t| path_of(t)).collect::<Vec<_>>(),
+        [
+            "crate::Client::fetch",
+            "crate::Cache::fetch",
+            "crate::Client::fetch"
+        ]
+    );
+    assert_eq!(
+        path_of(cm.target(0, call(&files, "warm"))),
+        "crate::Warm::warm"
+    );
+}
+
+#[test]
+fn only_calls_that_always_run_carry_a_site() {
+    let src = r#"
+        fn guarded() {}
+        fn after_return() {}
+        fn on_success() {}
+        fn caller(flag: bool, r: Result<u8, ()>) {
+            if flag { guarded(); }
+            if let Ok(_) = r { on_success(); }
+            if !flag { return; }
+            after_return();
+        }
+        #[tokio::main] async fn main_entry() { caller(true, Ok(1)); }
+    "#;
+    let (krate, files) = model(&[(src, &[])]);
+    let cm = CrateModel::new(&krate, &files, &[]);
+    assert!(sites_of_fn(&cm, &files, (0, 0)).is_empty());
+    assert!(sites_of_fn(&cm, &files, (0, 1)).is_empty());
+    assert_eq!(sites_of_fn(&cm, &files, (0, 2)).len(), 1);
+}
+
+#[test]
+fn drivers_fix_the_runtime_of_the_future_they_run() {
+    let src = r#"
+        use tokio::runtime::Builder;
+        async fn job() { probe_job(); }
+        async fn task() { probe_task(); }
+        fn start() {
+            let rt = Builder::new_current_thread().build().unwrap();
+            rt.block_on(job());
+        }
+        #[tokio::main(flavor = "current_thread")]
+        async fn main_entry() { tokio::spawn(task()); }
+        fn entered(rt: &tokio::runtime::Runtime) { let _g = rt.enter(); probe_entered(); }
+        fn main() { let rt = tokio::runtime::Runtime::new().unwrap(); entered(&rt); }
+    "#;
+    let (krate, files) = model(&[(src, &[])]);
+    let cm = CrateModel::new(&krate, &files, &[]);
+    let runtime = |name| cm.call_sites(0, call(&files, name))[0].kind.runtime();
+    let job = runtime("probe_job").expect("async");
+    assert_eq!(
+        (job.flavor, job.time, job.io),
+        (Flavor::CurrentThread, false, false)
+    );
+    assert_eq!(
+        runtime("probe_task").map(|r| r.flavor),
+        Some(Flavor::CurrentThread)
+    );
+    assert_eq!(
+        cm.call_sites(0, call(&files, "probe_entered"))[0].kind,
+        SiteKind::Entered
+    );
+}

@@ -35,8 +35,9 @@ crate::declare_lint! {
     /// or run the test on a multi-thread runtime: `#[tokio::test(flavor = "multi_thread")]`.
     ///
     /// ## Known problems
-    /// The flavor of an async fn's runtime is taken from its callers only when all of them agree;
-    /// such findings are reported at warn level.
+    /// Code reached through calls is judged on each path from a runtime, with the chain shown: a
+    /// helper called from a `#[tokio::test]` and from a multi-thread `main` is reported for the
+    /// test. A chain is followed only through calls that always run and that resolve to one fn.
     pub static LINT = {
         name: "block_in_place_on_current_thread",
         level: Deny,

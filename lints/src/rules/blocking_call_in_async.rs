@@ -40,9 +40,12 @@ crate::declare_lint! {
     /// Blocking work that must happen goes to `tokio::task::spawn_blocking`.
     ///
     /// ## Known problems
-    /// Only calls made directly in async code are reported, not those in sync helpers. The body
-    /// of a multi-thread `#[tokio::main]` fn is not checked: blocking there stalls only the main
-    /// future, not the worker threads. Test code (test fns, `#[cfg(test)]` and `tests` modules,
+    /// In sync helpers reached from async code, only calls that wait for something else are
+    /// reported (`thread::sleep`, a channel's `recv`, a thread's `join`, stdin, `reqwest::blocking`,
+    /// and configured blocking functions), with the chain: a helper that reads a small file is
+    /// common and rarely what stalls a runtime. The future a multi-thread `#[tokio::main]`
+    /// blocks on (its body, and what it calls and awaits in place) is not checked: blocking
+    /// there stalls only that future, not the worker threads. Test code (test fns, `#[cfg(test)]` and `tests` modules,
     /// test targets) is not checked: tests block on purpose.
     pub static LINT = {
         name: "blocking_call_in_async",

@@ -32,9 +32,9 @@ crate::declare_lint! {
     /// ```
     ///
     /// ## Known problems
-    /// Sync helpers reached from async code through the call graph are reported too; a helper
+    /// Sync helpers reached from async code are reported too, with the chain of calls; a helper
     /// that is only called on a blocking thread in ways the model cannot see would be a false
-    /// positive (the chain of calls is shown to check it).
+    /// positive (the chain is shown to check it).
     pub static LINT = {
         name: "blocking_executor_in_async",
         level: Warn,

@@ -17,8 +17,10 @@ crate::declare_lint! {
     /// `block_on`) attempted to block the current thread while the thread is being used to drive
     /// asynchronous tasks.`
     ///
-    /// Sync helpers reached from async code through the crate's call graph are reported too, at
-    /// warn level, with the chain of calls.
+    /// Sync helpers reached from async code are reported too, with the chain of calls: through
+    /// the crate's fns and methods, closures given to fns that call them in place, and calls
+    /// into the package's library and other workspace packages (reported at the call into
+    /// them, with the library's chain in notes).
     ///
     /// ## Example
     /// ```rust,ignore
@@ -40,7 +42,9 @@ crate::declare_lint! {
     /// ## Known problems
     /// The receiver must be known to be a runtime (from its constructor, a type annotation, a
     /// field or a static); a runtime handed in through a generic or a trait object is not seen.
-    /// Closures stored and called later are not assumed to run in async code.
+    /// Closures stored and called later are not assumed to run in async code. A chain is
+    /// followed only through calls that run whenever their caller does (not in a branch or after
+    /// an early `return`) and that resolve to one fn by path or by the receiver's type.
     pub static LINT = {
         name: "nested_runtime_block_on",
         level: Deny,

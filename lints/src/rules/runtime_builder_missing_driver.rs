@@ -29,8 +29,8 @@ crate::declare_lint! {
     ///
     /// ## Known problems
     /// Only a builder chain written as one expression is followed (a builder configured
-    /// through a variable may have been enabled by a statement the model does not track), and
-    /// only futures written inline: an async fn passed to `block_on` is not looked into.
+    /// through a variable may have been enabled by a statement the model does not track). The
+    /// future given to `block_on` or `spawn` is followed into the async fns it awaits.
     pub static LINT = {
         name: "runtime_builder_missing_driver",
         level: Warn,

@@ -33,8 +33,10 @@ crate::declare_lint! {
     /// or `#[tokio::main(flavor = "local")]`.
     ///
     /// ## Known problems
-    /// An async fn is judged by its callers only when all of them agree on where it runs; such
-    /// findings are reported at warn level.
+    /// Code reached through calls is judged on each path from a runtime, with the chain shown:
+    /// a helper run inside a `LocalSet` by one caller and on a multi-thread runtime by another
+    /// is reported for the second. A chain is followed only through calls that always run and
+    /// that resolve to one fn.
     pub static LINT = {
         name: "spawn_local_outside_local_set",
         level: Deny,

@@ -33,7 +33,7 @@ crate::declare_lint! {
     /// ## Known problems
     /// When the receiver's type is not known, the method name decides: a type of another crate
     /// with a `blocking_recv` method would be reported too (a type of the linted crate is not).
-    /// Findings reached only through the call graph are reported at warn level.
+    /// Sync helpers reached from async code are reported with the chain of calls.
     pub static LINT = {
         name: "tokio_blocking_method_in_async",
         level: Deny,

@@ -36,9 +36,11 @@ crate::declare_lint! {
     /// or enter the runtime first: `let _guard = rt.enter();`.
     ///
     /// ## Known problems
-    /// Only places that provably have no runtime are checked; a sync helper called from such a
-    /// place is not followed. `Handle::try_current()` and `handle.spawn(..)` on a handle passed
-    /// in never need a context and are never reported.
+    /// Only places that provably have no runtime are checked: `main`, a plain test, a new thread,
+    /// and the fns they call (on each path, with the chain shown), before any live `enter()`
+    /// guard. A fn that checks for a runtime itself (`Handle::try_current()`) is taken to guard
+    /// its calls. `handle.spawn(..)` on a handle passed in never needs a context and is never
+    /// reported.
     pub static LINT = {
         name: "tokio_call_outside_runtime",
         level: Deny,
