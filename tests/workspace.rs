@@ -41,8 +41,9 @@ const EXPECTED: &[&str] = &[
     "app/src/main.rs:4:14: error[nested_runtime_block_on]: `app::load_renamed` blocks on a tokio runtime and is called from async code",
     "app/src/main.rs:5:36: error[nested_runtime_block_on]: `client::fetch_blocking` blocks on a tokio runtime and is called from async code",
     "app/src/main.rs:8:20: error[nested_runtime_block_on]: `client::sync::Client::query` blocks on a tokio runtime and is called from async code",
-    "app/src/main.rs:20:1: warning[runtime_dropped_in_async]: tokio runtime owned by `_pool` is dropped inside async code",
-    "app/src/main.rs:20:1: warning[runtime_dropped_in_async]: tokio runtime owned by `query` is dropped inside async code",
+    "app/src/main.rs:20:5: warning[task_lost_at_runtime_exit]: spawned task is not awaited before the runtime shuts down",
+    "app/src/main.rs:21:1: warning[runtime_dropped_in_async]: tokio runtime owned by `_pool` is dropped inside async code",
+    "app/src/main.rs:21:1: warning[runtime_dropped_in_async]: tokio runtime owned by `query` is dropped inside async code",
     "app/tests/flow.rs:3:14: error[block_in_place_on_current_thread]: `client::crunch` calls `block_in_place` and is called on a current-thread runtime",
     "app/tests/flow.rs:8:5: error[tokio_call_outside_runtime]: `client::start_worker` needs a tokio runtime and is called where none is running",
 ];
@@ -64,7 +65,8 @@ fn calls_are_followed_across_targets_and_packages() {
     for note in [
         "= note: `app::load` calls `client::fetch_blocking` (app/src/lib.rs:5)",
         "= note: `client::fetch_blocking` calls `Runtime::block_on` (client/src/lib.rs:10)",
-        "= note: `client::crunch` calls `tokio::task::block_in_place` (client/src/lib.rs:25)",
+        "= note: `client::crunch` calls `tokio::task::block_in_place` (client/src/lib.rs:32)",
+        "= note: `client::upload_in_background` spawns a task with `tokio::spawn` and drops its handle (client/src/lib.rs:20)",
     ] {
         assert!(human.stderr.contains(note), "{note}\n{}", human.stderr);
     }

@@ -29,7 +29,7 @@ fn inline_chain() {
 
 fn spawned_task() {
     let rt = Builder::new_multi_thread().enable_io().build().unwrap();
-    rt.spawn(async { //~ task_lost_at_runtime_exit
+    rt.spawn(async {
         let mut tick = tokio::time::interval(Duration::from_secs(1)); //~ runtime_builder_missing_driver
         tick.tick().await;
     });

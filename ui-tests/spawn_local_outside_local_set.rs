@@ -24,7 +24,7 @@ fn on_a_runtime() {
 
 #[tokio::main]
 async fn spawned() {
-    tokio::spawn(async { //~ task_lost_at_runtime_exit
+    tokio::spawn(async {
         spawn_local(render()); //~ spawn_local_outside_local_set
     });
 }

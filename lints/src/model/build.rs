@@ -1242,7 +1242,8 @@ impl<'a> Builder<'a> {
             Parent::Return => UseKind::Returned,
             Parent::Bind(b) => UseKind::Rebound(b),
             Parent::Stored => UseKind::Stored,
-            Parent::Discard | Parent::Other => UseKind::Other,
+            Parent::Discard => UseKind::Discarded,
+            Parent::Other => UseKind::Other,
         };
         let ctx = self.ctx;
         if let Some(binding) = self.m.bindings.get_mut(id) {

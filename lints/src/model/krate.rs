@@ -1291,7 +1291,7 @@ impl<'a> CrateModel<'a> {
                 Callee::Method { name, .. } => !by_ref_methods.contains(&name.as_str()),
                 Callee::Path { .. } => true,
             },
-            UseKind::Awaited | UseKind::Other | UseKind::Called(_) => false,
+            UseKind::Awaited | UseKind::Other | UseKind::Discarded | UseKind::Called(_) => false,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod sinks;
 pub mod sites;
 pub mod spans;
 pub mod summary;
+pub mod tasks;
 pub mod types;
 
 use std::ops::Range;
@@ -344,6 +345,8 @@ pub enum UseKind {
     Stored,
     /// Named inside an unparsed macro.
     Macro,
+    /// An expression statement, or `let _ = x;` (which does not move it).
+    Discarded,
     /// A field access or anything else.
     Other,
 }

@@ -210,13 +210,32 @@ impl<'a> CrateModel<'a> {
         let Some((f, index)) = sink.dep else {
             return Vec::new();
         };
+        self.effect_notes(f, index)
+    }
+
+    /// Notes that follow effect `index` of a dependency's fn down to its place.
+    pub fn effect_notes(&self, f: DepFnRef, index: usize) -> Vec<String> {
         let def = &self.deps[f.0].fns[f.1];
-        let effect = &def.effects[index];
+        let Some(effect) = def.effects.get(index) else {
+            return Vec::new();
+        };
         let mut notes = Vec::new();
         let mut caller = def.path.clone();
         for (index, link) in effect.chain.iter().enumerate() {
             let last = index + 1 == effect.chain.len();
             let note = match effect.kind {
+                SinkKind::LeavesTask if index == 0 => {
+                    format!(
+                        "`{caller}` spawns a task with `{}` and drops its handle ({}:{})",
+                        link.what, link.file, link.line
+                    )
+                }
+                SinkKind::LeavesTask => {
+                    format!(
+                        "the task does work that is lost if it is cut off: `{}` ({}:{})",
+                        link.what, link.file, link.line
+                    )
+                }
                 SinkKind::DropsRuntime if last => {
                     format!(
                         "`{caller}` builds and drops {} ({}:{})",
@@ -319,6 +338,31 @@ impl<'a> CrateModel<'a> {
             if add_effect(&mut effects[f.0][f.1], effect) {
                 queue.push_back(f);
             }
+        }
+        for (f, spawn, work) in self.fns_leaving_tasks() {
+            let (sf, call) = spawn;
+            let sm = &files[sf];
+            let work = match work {
+                super::tasks::Work::Here(ef, effect_call) => {
+                    link_at(ef, effect_call, self.sink_text(ef, effect_call))
+                }
+                super::tasks::Work::There(link) => link,
+            };
+            let effect = Effect {
+                kind: SinkKind::LeavesTask,
+                certain: true,
+                sink: work.what.clone(),
+                chain: vec![
+                    ChainLink {
+                        what: self.sink_text(sf, call),
+                        file: sm.path.clone(),
+                        line: sm.line_of(sm.calls[call].range.start) as u32,
+                    },
+                    work,
+                ],
+            };
+            // Already followed up the crate's calls by the task model.
+            add_effect(&mut effects[f.0][f.1], effect);
         }
         for drop in self.runtime_drops() {
             let Some(f) = self.runs_in_callers_place(drop.file, drop.home) else {
@@ -435,7 +479,20 @@ impl<'a> CrateModel<'a> {
                 // Only what a dependent can call, and only what tells it something.
                 let params = self.param_roles((fi, id));
                 let ret = self.ty(fi, &d.ret).map(rename_ty);
+                let task_work =
+                    d.is_async
+                        .then(|| self.task_work((fi, id)))
+                        .flatten()
+                        .map(|(ef, call)| {
+                            let em = &self.files[ef];
+                            ChainLink {
+                                what: self.sink_text(ef, call),
+                                file: em.path.clone(),
+                                line: em.line_of(em.calls[call].range.start) as u32,
+                            }
+                        });
                 let tells = !effects[fi][id].is_empty()
+                    || task_work.is_some()
                     || d.entry.is_some()
                     || ret.is_some()
                     || d.ret_shared
@@ -463,6 +520,7 @@ impl<'a> CrateModel<'a> {
                     ret_ref: d.ret_ref,
                     params: params.to_vec(),
                     effects: effects[fi][id].clone(),
+                    task_work,
                     file: file.path.clone(),
                     line: d.line as u32,
                 });

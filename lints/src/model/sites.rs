@@ -442,7 +442,7 @@ impl<'a> CrateModel<'a> {
 
     /// Whether a fn's sites come from its callers: a sync fn that is not a program or test
     /// root, or an async fn that is not a runtime entry.
-    fn takes_callers_sites(&self, f: FnRef) -> bool {
+    pub(super) fn takes_callers_sites(&self, f: FnRef) -> bool {
         let d = self.fn_def(f);
         d.entry.is_none() && !d.is_main && (d.is_async || !d.is_test)
     }

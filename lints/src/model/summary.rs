@@ -66,6 +66,9 @@ pub struct FnSummary {
     pub params: Vec<ParamRole>,
     /// What calling the fn does where it is called.
     pub effects: Vec<Effect>,
+    /// For an async fn run as a task: the call in it that changes something outside the task
+    /// (a write, a send), if the task finishes; its work is lost if the task is cut off.
+    pub task_work: Option<ChainLink>,
     /// Where the fn is defined: the path as shown to the user, and the line.
     pub file: String,
     pub line: u32,
@@ -152,4 +155,7 @@ pub enum SinkKind {
     NeedsIo,
     /// Builds a tokio runtime and drops it: panics in async code.
     DropsRuntime,
+    /// Leaves a task running that does work (a write, a send) and whose handle is lost: the
+    /// end of the caller's runtime cuts it off.
+    LeavesTask,
 }

@@ -31,6 +31,7 @@ rules! {
     enter_guard_misuse,
     runtime_never_entered,
     task_lost_at_runtime_exit,
+    task_tracker_wait_without_close,
     handle_outlives_runtime,
     blocking_call_in_async,
     async_closure_in_blocking_spawn,
