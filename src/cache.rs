@@ -149,6 +149,11 @@ impl Cache {
         &self.dir
     }
 
+    /// What identifies the tool's build in every key.
+    pub fn tool(&self) -> u128 {
+        self.tool
+    }
+
     pub fn crate_key(&self, info: &CrateInfo) -> CrateKey {
         CrateKey(crate_hash(self.tool, info))
     }
@@ -228,6 +233,30 @@ impl Cache {
             .deserialize(checked_payload(&bytes, key)?)
             .ok()?;
         (findings.len() == files).then_some((findings, summary))
+    }
+
+    /// The key under which the dependency packages a crate calls into are kept, from its
+    /// check key without their summaries.
+    pub fn calls_key(&self, check: Key) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"called dependencies");
+        hasher.update(&check.0.to_le_bytes());
+        Key(hasher.digest128())
+    }
+
+    /// The dependency packages (by the names code uses) a crate calls into, if recorded.
+    pub fn load_calls(&self, key: Key) -> Option<Vec<String>> {
+        let bytes = fs::read(self.entry_path(key)).ok()?;
+        options()
+            .with_limit(bytes.len() as u64 * 64 + 4096)
+            .deserialize(checked_payload(&bytes, key)?)
+            .ok()
+    }
+
+    pub fn store_calls(&self, key: Key, calls: &[String]) {
+        if let Ok(payload) = options().serialize(calls) {
+            self.write(key, &frame(&payload, key));
+        }
     }
 
     /// Records what checking a crate found, and for a library its summary.
@@ -354,6 +383,116 @@ fn checked_payload(bytes: &[u8], key: Key) -> Option<&[u8]> {
         && length == (payload.len() as u64).to_le_bytes()
         && checksum == xxh3_64(payload).to_le_bytes();
     sound.then_some(payload)
+}
+
+/// Summaries of dependency packages whose sources never change (from a registry, or a git
+/// checkout at a commit), shared by every project of the user: keyed by the tool, the summary
+/// format and the package with everything it depends on (package IDs and checksums), so a
+/// package is read once, whichever project depends on it. Bounded in size: when it grows past
+/// [`SummaryStore::MAX_BYTES`], the entries used longest ago go.
+pub struct SummaryStore {
+    cache: Cache,
+    writes: AtomicU64,
+}
+
+impl SummaryStore {
+    pub const MAX_BYTES: u64 = 256 << 20;
+
+    /// The store in `dir`, for the tool `tool` identifies ([`Cache::tool`]).
+    pub fn new(dir: PathBuf, tool: u128) -> SummaryStore {
+        SummaryStore {
+            cache: Cache::with_tool(dir, tool),
+            writes: AtomicU64::new(0),
+        }
+    }
+
+    /// `$APPSTRACT_LINT_SUMMARIES`, or `appstract-lint/summaries` in the platform's cache
+    /// directory: `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS,
+    /// `%LOCALAPPDATA%` on Windows.
+    pub fn default_dir() -> Option<PathBuf> {
+        let var = |name| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        if let Some(dir) = var("APPSTRACT_LINT_SUMMARIES") {
+            return Some(dir);
+        }
+        let base = if cfg!(windows) {
+            var("LOCALAPPDATA")?
+        } else if cfg!(target_os = "macos") {
+            var("HOME")?.join("Library").join("Caches")
+        } else {
+            var("XDG_CACHE_HOME").or_else(|| var("HOME").map(|home| home.join(".cache")))?
+        };
+        Some(base.join("appstract-lint").join("summaries"))
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.cache.dir()
+    }
+
+    /// The key of a package's summary, from its graph hash (the package and all it depends on).
+    pub fn key(&self, graph_hash: u128) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"dependency summary");
+        hasher.update(&self.cache.tool.to_le_bytes());
+        hasher.update(&appstract_lints::model::summary::SUMMARY_FORMAT.to_le_bytes());
+        hasher.update(&graph_hash.to_le_bytes());
+        Key(hasher.digest128())
+    }
+
+    /// A stored summary (`Some(None)`: the package has none, having no runtime code).
+    pub fn load(&self, key: Key) -> Option<Option<CrateSummary>> {
+        let path = self.cache.entry_path(key);
+        let bytes = fs::read(&path).ok()?;
+        let summary: Option<CrateSummary> = options()
+            .with_limit(bytes.len() as u64 * 64 + 4096)
+            .deserialize(checked_payload(&bytes, key)?)
+            .ok()?;
+        // Used now: the last to go when the store is trimmed.
+        if let Ok(file) = fs::File::options().append(true).open(&path) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+        Some(summary)
+    }
+
+    pub fn store(&self, key: Key, summary: Option<&CrateSummary>) {
+        if let Ok(payload) = options().serialize(&summary) {
+            self.cache.write(key, &frame(&payload, key));
+        }
+        if self.writes.fetch_add(1, Ordering::Relaxed) % 64 == 0 {
+            self.trim(Self::MAX_BYTES);
+        }
+    }
+
+    /// Removes the entries used longest ago until the store holds at most three quarters of
+    /// `max` bytes, if it holds more than `max`.
+    pub fn trim(&self, max: u64) {
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> =
+            walkdir::WalkDir::new(self.dir())
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|entry| entry.file_type().is_file())
+                .filter_map(|entry| {
+                    let meta = entry.metadata().ok()?;
+                    Some((meta.modified().ok()?, meta.len(), entry.into_path()))
+                })
+                .collect();
+        let mut total: u64 = entries.iter().map(|(_, len, _)| len).sum();
+        if total <= max {
+            return;
+        }
+        entries.sort();
+        for (_, len, path) in entries {
+            if total <= max / 4 * 3 {
+                break;
+            }
+            if fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+    }
 }
 
 /// Where the cache goes when no `--cache-dir` is given: `$CARGO_TARGET_DIR/appstract-lint`, or

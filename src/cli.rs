@@ -206,6 +206,11 @@ pub struct Args {
     #[arg(long)]
     pub no_cache: bool,
 
+    /// Do not read the dependencies' sources: calls into them are not followed (also
+    /// `dependencies = false` in the configuration)
+    #[arg(long)]
+    pub no_deps: bool,
+
     /// Analyse every file in full, also in crates none of whose files names a trigger word
     /// (the findings are the same: this checks that the prefilter loses none)
     #[arg(long, hide = true)]

@@ -39,11 +39,12 @@ pub const METADATA_KEY: &str = "appstract-lint";
 /// The pseudo-lint of `-D warnings`: every warning.
 pub const WARNINGS: &str = "warnings";
 
-const KEYS: [&str; 5] = [
+const KEYS: [&str; 6] = [
     "lints",
     "exclude",
     "entry-attributes",
     "blocking-functions",
+    "dependencies",
     "overrides",
 ];
 const OVERRIDE_KEYS: [&str; 2] = ["files", "lints"];
@@ -61,6 +62,8 @@ pub struct Config {
     pub exclude: Vec<Glob>,
     pub entry_attributes: Vec<String>,
     pub blocking_functions: Vec<String>,
+    /// `dependencies = false`: do not read the dependencies' sources for summaries.
+    pub dependencies: Option<bool>,
     pub overrides: Vec<Override>,
 }
 
@@ -463,6 +466,7 @@ impl Doc<'_> {
                 "blocking-functions" => {
                     config.blocking_functions = self.strings(value, "blocking-functions")?
                 }
+                "dependencies" => config.dependencies = Some(self.boolean(value, "dependencies")?),
                 "overrides" => config.overrides = self.overrides(value)?,
                 other => return Err(self.unknown_key(key, other, &KEYS)),
             }
@@ -545,6 +549,13 @@ impl Doc<'_> {
                 })
             })
             .collect()
+    }
+
+    fn boolean(&self, value: &Spanned<DeValue<'_>>, key: &str) -> Result<bool, Error> {
+        value
+            .get_ref()
+            .as_bool()
+            .ok_or_else(|| self.error(value.span(), format!("`{key}` must be `true` or `false`")))
     }
 
     fn globs(&self, value: &Spanned<DeValue<'_>>, key: &str) -> Result<Vec<Glob>, Error> {

@@ -2,8 +2,9 @@
 //! it); `mod` items are followed as rustc does; then each crate is checked as a whole. Crates are
 //! processed in parallel too.
 
-use crate::cache::{self, Cache, CrateKey, EncodedModel, Key};
+use crate::cache::{self, Cache, CrateKey, EncodedModel, Key, SummaryStore};
 use crate::config::{find_any_lint, Settings};
+use crate::discover::deps::DependencyGraph;
 use crate::discover::{CargoTarget, CrateUnit, Plan, IO_ERROR};
 use crate::isolate::{self, INTERNAL_ERROR, REPORT_IT};
 use crate::output::LineIndex;
@@ -15,12 +16,14 @@ use appstract_lints::{
     CrateInfo, CrateKind, CrateSummary, ModDecl, LINTS, NESTING_TOO_DEEP, SYNTAX_ERROR,
 };
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Instant;
 
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
 pub const UNRESOLVED_MODULE: &str = "unresolved_module";
@@ -38,6 +41,24 @@ pub struct Report {
     /// unreadable, not UTF-8, not parsing, nesting too deeply, failing the analysis, or a
     /// symlink that was not followed.
     pub skipped: Vec<(String, String)>,
+    /// What was read of the dependencies, for `-v`.
+    pub dependencies: DependencyStats,
+}
+
+/// The dependency packages whose summaries a run made or found in the store, and why there
+/// were none to read when there were none.
+#[derive(Debug, Default, Clone)]
+pub struct DependencyStats {
+    /// Summarised from their sources in this run.
+    pub summarised: usize,
+    /// Found in the user's summary store.
+    pub from_store: usize,
+    /// Named by code but whose sources could not be summarised (no library, not readable).
+    pub skipped: usize,
+    /// Time spent on them (wall clock, summed over threads).
+    pub seconds: f64,
+    /// Why the dependencies were not read, if they were not.
+    pub unavailable: Option<String>,
 }
 
 #[derive(Debug)]
@@ -103,6 +124,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
             .map(|file| paths::identity(&file.path))
             .collect()
     });
+    let graph = plan.dependencies.as_ref().ok().map(|graph| &**graph);
     let context = Context {
         base: &plan.base,
         selected: selected.as_ref(),
@@ -111,6 +133,21 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         prefilter,
         outlines: Mutex::new(HashMap::new()),
         shared: SharedAnalyses::default(),
+        dependencies: DependencySummaries {
+            graph,
+            // The store is a cache: runs without one do not use it either.
+            store: cache.filter(|_| graph.is_some()).and_then(|cache| {
+                Some(SummaryStore::new(
+                    SummaryStore::default_dir()?,
+                    cache.tool(),
+                ))
+            }),
+            made: Mutex::new(HashMap::new()),
+            summarised: AtomicUsize::new(0),
+            from_store: AtomicUsize::new(0),
+            skipped: AtomicUsize::new(0),
+            nanos: AtomicU64::new(0),
+        },
     };
 
     let mut results = context.check_in_order(&plan.crates);
@@ -135,8 +172,16 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         );
     }
 
+    let stats = &context.dependencies;
     let mut report = Report {
         base: plan.base.clone(),
+        dependencies: DependencyStats {
+            summarised: stats.summarised.load(Ordering::Relaxed),
+            from_store: stats.from_store.load(Ordering::Relaxed),
+            skipped: stats.skipped.load(Ordering::Relaxed),
+            seconds: stats.nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            unavailable: plan.dependencies.as_ref().err().cloned(),
+        },
         ..Report::default()
     };
     let mut files: BTreeMap<FileId, ReportedFile> = BTreeMap::new();
@@ -330,6 +375,21 @@ struct Context<'a> {
     outlines: Mutex<HashMap<FileId, (usize, lints::Outline)>>,
     /// Full analyses of files that several crates include alike.
     shared: SharedAnalyses,
+    /// Summaries of the packages of the dependency graph, made when code names them.
+    dependencies: DependencySummaries<'a>,
+}
+
+/// The packages of the dependency graph whose summaries have been asked for: each is made
+/// once, by the first crate whose code names it (the others wait for it), from the user's
+/// summary store when its sources never change and it is there.
+struct DependencySummaries<'a> {
+    graph: Option<&'a DependencyGraph>,
+    store: Option<SummaryStore>,
+    made: Mutex<HashMap<usize, Arc<OnceLock<Option<Summary>>>>>,
+    summarised: AtomicUsize,
+    from_store: AtomicUsize,
+    skipped: AtomicUsize,
+    nanos: AtomicU64,
 }
 
 /// Full analyses of the modules of tests, examples and benches, which the crates of a package
@@ -572,6 +632,10 @@ struct Crawl<'a> {
     done: Mutex<Vec<AnalysedFile>>,
     internal_errors: Mutex<Vec<String>>,
     skipped: Mutex<Vec<(String, String)>>,
+    /// The names of the crate's dependency packages, to find which its code names.
+    dependency_words: Option<lints::WordSet>,
+    /// The dependency packages (indexes of the graph) the crate's files name.
+    named_dependencies: Mutex<BTreeSet<usize>>,
 }
 
 impl Context<'_> {
@@ -639,6 +703,116 @@ impl Context<'_> {
         });
     }
 
+    /// The summaries of the dependency packages a crate calls into, by the names its code
+    /// uses for them, among those its text names.
+    fn called_summaries<'n>(
+        &self,
+        unit: &CrateUnit,
+        named: &[usize],
+        calls: impl Iterator<Item = &'n str>,
+    ) -> Vec<Summary> {
+        let mut packages: Vec<usize> = calls
+            .flat_map(|name| {
+                unit.dep_packages
+                    .iter()
+                    .filter(move |(dep, _)| dep == name)
+                    .map(|&(_, package)| package)
+            })
+            .filter(|package| named.contains(package))
+            .collect();
+        packages.sort_unstable();
+        packages.dedup();
+        packages
+            .into_iter()
+            .filter_map(|package| self.dependency_summary(package))
+            .collect()
+    }
+
+    /// The summary of a package of the dependency graph, made once: from the user's store for
+    /// a package whose sources never change, otherwise by analysing and checking its library
+    /// (with the summaries of the packages its own code names, in turn).
+    fn dependency_summary(&self, package: usize) -> Option<Summary> {
+        let deps = &self.dependencies;
+        let graph = deps.graph?;
+        let cell = lock(&deps.made).entry(package).or_default().clone();
+        cell.get_or_init(|| {
+            let started = Instant::now();
+            let made = self.make_dependency_summary(graph, package);
+            deps.nanos
+                .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            made.map(|summary| Summary {
+                hash: cache::summary_hash(&summary),
+                summary: Arc::new(summary),
+            })
+        })
+        .clone()
+    }
+
+    fn make_dependency_summary(
+        &self,
+        graph: &DependencyGraph,
+        package: usize,
+    ) -> Option<CrateSummary> {
+        let deps = &self.dependencies;
+        let dep = &graph.packages[package];
+        let Some((lib_name, root)) = &dep.lib else {
+            deps.skipped.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        let store = deps.store.as_ref().filter(|_| dep.source.immutable());
+        let key = store.map(|store| store.key(dep.graph_hash));
+        if let Some(found) = store.zip(key).and_then(|(store, key)| store.load(key)) {
+            deps.from_store.fetch_add(1, Ordering::Relaxed);
+            return found;
+        }
+        if !root.is_file() {
+            deps.skipped.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        let dependencies: Vec<lints::Dependency> = dep
+            .deps
+            .iter()
+            .map(|edge| lints::Dependency {
+                name: edge.name.clone(),
+                package: graph.packages[edge.package].lib.as_ref().map_or_else(
+                    || graph.packages[edge.package].name.clone(),
+                    |(n, _)| n.clone(),
+                ),
+            })
+            .collect();
+        let unit = CrateUnit {
+            info: CrateInfo {
+                name: lib_name.clone(),
+                kind: CrateKind::Lib,
+                dependencies,
+                ..CrateInfo::default()
+            },
+            root: root.clone(),
+            follow_modules: true,
+            settings: Settings::default(),
+            cargo: Arc::new(CargoTarget {
+                package_id: dep.id.clone(),
+                manifest_path: dep.manifest_path.clone(),
+                target: crate::discover::target_json(lib_name, CrateKind::Lib, root, &dep.edition),
+            }),
+            provides: None,
+            needs: Vec::new(),
+            reported: false,
+            dep_packages: dep
+                .deps
+                .iter()
+                .filter(|edge| crate::discover::deps::summarizable(&graph.packages[edge.package]))
+                .map(|edge| (edge.name.clone(), edge.package))
+                .collect(),
+        };
+        let summary = self.check_crate(&unit, &[]).summary;
+        deps.summarised.fetch_add(1, Ordering::Relaxed);
+        if let (Some(store), Some(key)) = (store, key) {
+            store.store(key, summary.as_ref());
+        }
+        summary
+    }
+
     /// Analyses a crate's files and checks them with the summaries of the libraries it calls
     /// into (`deps`).
     fn check_crate(&self, unit: &CrateUnit, deps: &[Summary]) -> CrateResult {
@@ -682,6 +856,10 @@ impl Context<'_> {
             done: Mutex::new(Vec::new()),
             internal_errors: Mutex::new(Vec::new()),
             skipped: Mutex::new(Vec::new()),
+            dependency_words: (!unit.dep_packages.is_empty()).then(|| {
+                lints::WordSet::new(unit.dep_packages.iter().map(|(name, _)| name.as_str()))
+            }),
+            named_dependencies: Mutex::new(BTreeSet::new()),
         };
         let root = FileJob {
             dir: unit.root.parent().unwrap_or(Path::new("")).to_path_buf(),
@@ -693,7 +871,17 @@ impl Context<'_> {
             crawl.spawn(scope, root, root_identity);
         });
 
-        let runtime_code = crawl.runtime_code.into_inner();
+        // Dependency packages the crate's text names: it may call into them, so it is checked
+        // even without runtime code of its own, and the summaries of those its code calls
+        // are made then.
+        let named: Vec<usize> = lock(&crawl.named_dependencies).iter().copied().collect();
+        // Without runtime code of its own, a crate is checked only if calls into a package it
+        // names can be wrong somewhere.
+        let runtime_code = crawl.runtime_code.into_inner()
+            || named.iter().any(|&package| {
+                self.dependency_summary(package)
+                    .is_some_and(|dep| dep.summary.has_effects())
+            });
         let mut files = crawl
             .done
             .into_inner()
@@ -713,6 +901,7 @@ impl Context<'_> {
             summary = self.check_files(
                 unit,
                 deps,
+                &named,
                 crawl_key,
                 &mut files,
                 &mut internal_errors,
@@ -748,11 +937,15 @@ impl Context<'_> {
 
     /// Checks the crate's files together and adds what it finds to each. When the cache holds
     /// the findings for exactly these files, their models are not even decoded.
-    /// Returns the crate's summary, for a library.
+    /// Returns the crate's summary, for a library. `named` are the dependency packages the
+    /// crate's text names: the summaries of those its models call into are made, and what
+    /// they are is cached with the findings.
+    #[allow(clippy::too_many_arguments)]
     fn check_files(
         &self,
         unit: &CrateUnit,
         deps: &[Summary],
+        named: &[usize],
         crate_key: Option<CrateKey>,
         files: &mut [AnalysedFile],
         internal_errors: &mut Vec<String>,
@@ -764,19 +957,36 @@ impl Context<'_> {
         if indices.is_empty() {
             return None;
         }
+        // Two entries: which dependency packages the crate calls into, under a key without
+        // their summaries; then the findings, under a key with them.
         let cache = self.cache.zip(crate_key).and_then(|(cache, krate)| {
             let keys: Option<Vec<Key>> = indices.iter().map(|&index| files[index].key).collect();
-            let dep_hashes = deps.iter().map(|dep| dep.hash);
-            Some((cache, cache.check_key(krate, keys?, dep_hashes)))
+            Some((cache, krate, keys?))
         });
-        if let Some((found, summary)) =
-            cache.and_then(|(cache, key)| cache.load_findings(key, indices.len()))
-        {
-            for (index, findings) in indices.into_iter().zip(found) {
-                files[index].model = None;
-                files[index].findings.extend(findings);
+        let check_key = |called: &[Summary]| {
+            cache.as_ref().map(|(cache, krate, keys)| {
+                let hashes = deps.iter().chain(called).map(|dep| dep.hash);
+                (
+                    *cache,
+                    cache.check_key(*krate, keys.iter().copied(), hashes),
+                )
+            })
+        };
+        let calls_key = check_key(&[]).map(|(cache, key)| (cache, cache.calls_key(key)));
+        let cached_calls = calls_key
+            .as_ref()
+            .and_then(|(cache, key)| cache.load_calls(*key));
+        if let Some(called) = &cached_calls {
+            let called = self.called_summaries(unit, named, called.iter().map(String::as_str));
+            if let Some((found, summary)) =
+                check_key(&called).and_then(|(cache, key)| cache.load_findings(key, indices.len()))
+            {
+                for (index, findings) in indices.into_iter().zip(found) {
+                    files[index].model = None;
+                    files[index].findings.extend(findings);
+                }
+                return summary;
             }
-            return summary;
         }
 
         // Files outlined before a trigger word turned up in the crate: analysed now.
@@ -830,7 +1040,19 @@ impl Context<'_> {
         }
         let complete = decoded.len() == wanted;
         let indices = decoded;
-        let summaries: Vec<&CrateSummary> = deps.iter().map(|dep| &*dep.summary).collect();
+        // The dependency packages the models call into, and their summaries.
+        let mut calls: Vec<String> = models
+            .iter()
+            .flat_map(|model| model.named_crates())
+            .filter(|name| unit.dep_packages.iter().any(|(dep, _)| dep == name))
+            .map(str::to_string)
+            .collect();
+        calls.sort();
+        calls.dedup();
+        let called = self.called_summaries(unit, named, calls.iter().map(String::as_str));
+        let cache = check_key(&called);
+        let all_deps: Vec<&Summary> = deps.iter().chain(&called).collect();
+        let summaries: Vec<&CrateSummary> = all_deps.iter().map(|dep| &*dep.summary).collect();
         let checked = isolate::catch(|| {
             isolate::injected("check", &unit.info.name);
             lints::check_crate(&unit.info, &models, &summaries, self.levels)
@@ -839,6 +1061,9 @@ impl Context<'_> {
             Ok(check) => {
                 if let (Some((cache, key)), true) = (cache, complete) {
                     cache.store_findings(key, &check.diagnostics, check.summary.as_ref());
+                    if let Some((cache, key)) = calls_key {
+                        cache.store_calls(key, &calls);
+                    }
                 }
                 for (index, findings) in indices.into_iter().zip(check.diagnostics) {
                     files[index].findings.extend(findings);
@@ -1048,6 +1273,13 @@ impl<'a> Crawl<'a> {
             }
         };
 
+        if let Some(words) = &self.dependency_words {
+            let found = words.found_in(&text);
+            if !found.is_empty() {
+                let mut named = lock(&self.named_dependencies);
+                named.extend(found.into_iter().map(|at| self.unit.dep_packages[at].1));
+            }
+        }
         let cache = self.context.cache.zip(self.cache_key);
         let key =
             cache.map(|(cache, krate)| cache.key(krate, &file.display, &job.module_path, &text));

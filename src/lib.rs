@@ -106,6 +106,10 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             packages: args.package.clone(),
             workspace: args.workspace,
             exclude: args.exclude.clone(),
+            dependencies: !args.no_deps,
+            dependency_cache: (!args.no_cache)
+                .then(cache::SummaryStore::default_dir)
+                .flatten(),
         };
         discover::cargo_project(&cwd, &selection, &mut finder)?
     } else {
@@ -244,6 +248,23 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         eprintln!("{summary}");
     }
     if args.verbose > 0 {
+        let deps = &report.dependencies;
+        match &deps.unavailable {
+            Some(why) if args.paths.is_empty() => {
+                eprintln!("dependencies not read: {why}")
+            }
+            Some(_) => {}
+            None => eprintln!(
+                "dependencies: {} summarised, {} from the summary store{}, in {:.2}s",
+                deps.summarised,
+                deps.from_store,
+                match deps.skipped {
+                    0 => String::new(),
+                    n => format!(", {n} without readable sources"),
+                },
+                deps.seconds,
+            ),
+        }
         eprintln!(
             "discovered {} in {:.2?}, linted {} in {:.2?}",
             output::count(plan.crates.len(), "crate"),

@@ -23,7 +23,7 @@ pub use lint::{Lint, LintLevels};
 pub use model::outline::Outline;
 pub use model::summary::CrateSummary;
 pub use model::{CrateInfo, CrateKind, Dependency, FileModel, ModDecl};
-pub use prefilter::{declared_modules, Triggers};
+pub use prefilter::{declared_modules, Triggers, WordSet};
 pub use rules::{find_lint, CrateCheck, LINTS};
 
 /// Tool codes that are not lints: they cannot be allowed and always report at error level.

@@ -28,6 +28,46 @@ pub struct Triggers {
 /// Words to look for. `None` if they could not be compiled: then every text counts.
 type Words = Option<AhoCorasick>;
 
+/// A set of identifiers to find as words of their own in code (not in comments, strings or
+/// lifetimes, nor inside longer identifiers): which dependencies a file names.
+pub struct WordSet {
+    words: Words,
+    count: usize,
+}
+
+impl WordSet {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> WordSet {
+        let words: Vec<&str> = words.into_iter().collect();
+        WordSet {
+            count: words.len(),
+            words: compile(&words),
+        }
+    }
+
+    /// The indexes (in the order given) of the words `text` names. Every word, if they could
+    /// not be compiled.
+    pub fn found_in(&self, text: &str) -> Vec<usize> {
+        let Some(searcher) = &self.words else {
+            return (0..self.count).collect();
+        };
+        let bytes = text.as_bytes();
+        let ident = |at: usize| bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_';
+        let mut code = CodeCursor::new(text);
+        let mut found: Vec<usize> = searcher
+            .find_iter(text)
+            .filter(|m| {
+                let (start, end) = (m.start(), m.end());
+                let joined = (start > 0 && ident(start - 1)) || (end < bytes.len() && ident(end));
+                !joined && code.in_code(start)
+            })
+            .map(|m| m.pattern().as_usize())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
 /// The words of every crate.
 fn common_words() -> impl Iterator<Item = &'static str> {
     ["async", "await", "appstract_lint"]
@@ -167,6 +207,19 @@ mod tests {
             .found_in("fn f(r#async: u8) {} // async\n/// tokio\nconst S: &str = \"await\";"));
         assert!(!triggers.found_in("fn f<'async>() { 'tokio: loop {} }"));
         assert!(!triggers.found_in(""));
+    }
+
+    #[test]
+    fn word_sets_say_which_words_a_text_names() {
+        let set = WordSet::new(["serde_json", "db", "client"]);
+        assert_eq!(
+            set.found_in(
+                "use db::Pool; // client
+fn f() { serde_json::to_string(&1); }"
+            ),
+            [0, 1]
+        );
+        assert!(set.found_in("let dbx = \"client\"; my_db();").is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! within that package's crates (so imports and calls across files are known), and a file no
 //! crate reaches is a crate of its own.
 
+pub mod deps;
 mod manifest;
 mod metadata;
 mod walk;
@@ -14,6 +15,7 @@ use crate::config::{self, Settings};
 use crate::error::Error;
 use crate::paths;
 use appstract_lints::{CrateInfo, CrateKind, Dependency, Level};
+use deps::DependencyGraph;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +28,11 @@ pub struct Selection {
     pub packages: Vec<String>,
     pub workspace: bool,
     pub exclude: Vec<String>,
+    /// Read the dependency graph for summaries of the dependencies code calls into.
+    pub dependencies: bool,
+    /// Where the graph is kept between runs (it is read again when `Cargo.lock`, a manifest
+    /// or cargo's configuration changes); `None` reads it every run.
+    pub dependency_cache: Option<PathBuf>,
 }
 
 /// What one run analyses.
@@ -40,6 +47,9 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     /// Entries found and deliberately not linted (symlinks under a directory), with the reason.
     pub skipped: Vec<(PathBuf, String)>,
+    /// The packages the workspace depends on, whose summaries are made when code calls into
+    /// them; `Err` says why there are none (no `Cargo.lock`, sources not on disk, turned off).
+    pub dependencies: Result<Arc<DependencyGraph>, String>,
 }
 
 /// A directory or manifest discovery could not read.
@@ -74,6 +84,9 @@ pub struct CrateUnit {
     /// Whether its files are reported. The library of a package that is not selected, but
     /// that a selected one depends on, is checked only for its summary.
     pub reported: bool,
+    /// Packages of the dependency graph it depends on, by the name code uses for them: their
+    /// summaries are made when its code names them.
+    pub dep_packages: Vec<(String, usize)>,
 }
 
 /// A target as cargo describes it in its JSON messages.
@@ -110,6 +123,7 @@ impl SelectedFile {
             provides: None,
             needs: Vec::new(),
             reported: true,
+            dep_packages: Vec::new(),
         }
     }
 }
@@ -166,6 +180,7 @@ impl Package {
             provides: (target.kind == CrateKind::Lib).then(|| target.root.clone()),
             needs: Vec::new(),
             reported: true,
+            dep_packages: Vec::new(),
             root: target.root.clone(),
             follow_modules: true,
             settings: settings.clone(),
@@ -259,6 +274,39 @@ fn linked_crates(
     Ok(crates)
 }
 
+/// Links a workspace crate to the packages of the dependency graph it sees, and names each
+/// by its library's crate name, which its summary goes by. Path dependencies are crates of
+/// the plan already.
+fn link_dependencies(unit: &mut CrateUnit, graph: &DependencyGraph) {
+    let Some(dir) = unit.cargo.manifest_path.parent() else {
+        return;
+    };
+    let sees_dev = matches!(
+        unit.info.kind,
+        CrateKind::Test | CrateKind::Example | CrateKind::Bench
+    );
+    for edge in graph.of_member(dir) {
+        let package = &graph.packages[edge.package];
+        if (edge.dev && !sees_dev) || package.source == deps::SourceKind::Path {
+            continue;
+        }
+        if !deps::summarizable(package) {
+            continue;
+        }
+        if let Some((lib_name, _)) = &package.lib {
+            for known in unit
+                .info
+                .dependencies
+                .iter_mut()
+                .filter(|d| d.name == edge.name)
+            {
+                known.package = lib_name.clone();
+            }
+        }
+        unit.dep_packages.push((edge.name.clone(), edge.package));
+    }
+}
+
 /// What the lints are told about a crate.
 fn crate_info(
     name: &str,
@@ -282,12 +330,7 @@ pub(crate) fn path_package_id(dir: &Path, name: &str, version: &str) -> String {
 }
 
 /// A target object as `cargo metadata` would describe it.
-pub(crate) fn target_json(
-    name: &str,
-    kind: CrateKind,
-    root: &Path,
-    edition: &str,
-) -> serde_json::Value {
+pub fn target_json(name: &str, kind: CrateKind, root: &Path, edition: &str) -> serde_json::Value {
     let (kind, crate_type) = match kind {
         CrateKind::Lib => ("lib", "lib"),
         CrateKind::Bin | CrateKind::Loose => ("bin", "bin"),
@@ -320,6 +363,26 @@ pub fn cargo_project(
     finder: &mut config::Finder,
 ) -> Result<Plan, Error> {
     let (packages, members, workspace_root) = metadata::selected_packages(cwd, selection)?;
+    let root_settings = finder.settings(cwd, &workspace_root, Some(&workspace_root))?;
+    let wanted = selection.dependencies && root_settings.config.dependencies != Some(false);
+    let dependencies = match wanted {
+        true => {
+            let manifest = selection
+                .manifest_path
+                .as_ref()
+                .map(|path| crate::paths::absolute(cwd, path));
+            let member_dirs: Vec<PathBuf> = members.iter().map(|m| m.dir.clone()).collect();
+            deps::cached_graph(
+                cwd,
+                manifest.as_deref(),
+                &workspace_root,
+                &member_dirs,
+                selection.dependency_cache.as_deref(),
+            )
+            .map(Arc::new)
+        }
+        false => Err("turned off (`--no-deps` or `dependencies = false`)".into()),
+    };
     let mut selected = Vec::new();
     for package in packages {
         let settings = finder.settings(cwd, &package.dir, Some(&workspace_root))?;
@@ -347,12 +410,21 @@ pub fn cargo_project(
     if let Some(err) = failed {
         return Err(err);
     }
+    let mut crates = crates;
+    if let Ok(graph) = &dependencies {
+        for unit in &mut crates {
+            if unit.settings.config.dependencies != Some(false) {
+                link_dependencies(unit, graph);
+            }
+        }
+    }
     Ok(Plan {
         base: cwd.to_path_buf(),
         crates,
         selection: None,
         problems: Vec::new(),
         skipped: Vec::new(),
+        dependencies,
     })
 }
 
@@ -456,6 +528,7 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
         selection: Some(selection),
         problems,
         skipped,
+        dependencies: Err("paths were named: dependencies are not read".into()),
     })
 }
 
@@ -478,6 +551,7 @@ pub fn loose_files(cwd: &Path, files: &[PathBuf]) -> Plan {
         selection: Some(selection),
         problems: Vec::new(),
         skipped: Vec::new(),
+        dependencies: Err("loose files have no dependencies".into()),
     }
 }
 

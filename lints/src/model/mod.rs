@@ -492,6 +492,49 @@ impl FileModel {
             || self.globs.iter().any(|g| watched_path(&g.target))
     }
 
+    /// The crates the file's calls and types name by path (`serde_json::to_string(..)`, a
+    /// binding of type `db::Pool`), besides the crate itself and std: the dependencies whose
+    /// summaries could matter to it.
+    pub fn named_crates(&self) -> std::collections::BTreeSet<&str> {
+        fn of_prov<'a>(prov: &'a Prov, out: &mut std::collections::BTreeSet<&'a str>) {
+            match prov {
+                Prov::Known(Ty::Crate(path)) | Prov::Ret(Res::Path(path)) => {
+                    out.insert(paths::first_segment(path));
+                }
+                Prov::Field(base, _) | Prov::MethodRet(base, _) | Prov::TupleField(base, _) => {
+                    of_prov(base, out)
+                }
+                _ => {}
+            }
+        }
+        let mut out = std::collections::BTreeSet::new();
+        for call in &self.calls {
+            match &call.callee {
+                Callee::Path {
+                    res: Res::Path(path),
+                    ..
+                } => {
+                    out.insert(paths::first_segment(path));
+                }
+                Callee::Method { receiver, .. } => of_prov(receiver, &mut out),
+                _ => {}
+            }
+        }
+        for binding in &self.bindings {
+            of_prov(&binding.prov, &mut out);
+        }
+        for s in &self.structs {
+            for (_, prov) in &s.fields {
+                of_prov(prov, &mut out);
+            }
+        }
+        for f in &self.fns {
+            of_prov(&f.ret, &mut out);
+        }
+        out.retain(|name| !matches!(*name, "crate" | "std" | "core" | "alloc" | "self" | "super"));
+        out
+    }
+
     /// Gives back the spare capacity the walk left: a crate's models are held until it is
     /// checked, and vectors grown by doubling are a third empty on average.
     pub fn shrink_to_fit(&mut self) {
