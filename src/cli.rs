@@ -136,6 +136,54 @@ pub struct Args {
     )]
     pub exclude: Vec<String>,
 
+    /// Lint one crate from its root file, without cargo: for build systems that run the tool
+    /// once per crate (with `--extern` and `--emit-summary`)
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["paths", "manifest_path", "package", "workspace"],
+        help_heading = "One Crate"
+    )]
+    pub crate_root: Option<PathBuf>,
+
+    /// The crate's name [default: `lib` for `src/lib.rs`, else the root file's stem]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "crate_root",
+        help_heading = "One Crate"
+    )]
+    pub crate_name: Option<String>,
+
+    /// The crate's kind: `lib`, `bin`, `test`, `example` or `bench`
+    #[arg(
+        long,
+        value_name = "KIND",
+        default_value = "lib",
+        requires = "crate_root",
+        help_heading = "One Crate"
+    )]
+    pub crate_type: String,
+
+    /// A dependency's summary, as `--emit-summary` wrote it, by the name code uses for it
+    /// (repeatable)
+    #[arg(
+        long = "extern",
+        value_name = "NAME=FILE",
+        requires = "crate_root",
+        help_heading = "One Crate"
+    )]
+    pub externs: Vec<String>,
+
+    /// Write the crate's summary to this file, for the crates that depend on it
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "crate_root",
+        help_heading = "One Crate"
+    )]
+    pub emit_summary: Option<PathBuf>,
+
     /// Set a lint to `allow` (repeatable; the last level given for a lint wins)
     #[arg(
         short = 'A',

@@ -43,6 +43,8 @@ pub struct Report {
     pub skipped: Vec<(String, String)>,
     /// What was read of the dependencies, for `-v`.
     pub dependencies: DependencyStats,
+    /// The summaries of the libraries checked, by root file (for `--emit-summary`).
+    pub summaries: Vec<(PathBuf, CrateSummary)>,
 }
 
 /// The dependency packages whose summaries a run made or found in the store, and why there
@@ -186,6 +188,9 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
     };
     let mut files: BTreeMap<FileId, ReportedFile> = BTreeMap::new();
     for result in results {
+        if let (Some(summary), Some(root)) = (result.summary, result.root) {
+            report.summaries.push((root, summary));
+        }
         report.internal_errors.extend(result.internal_errors);
         report.skipped.extend(result.skipped);
         for file in result.files.into_iter().filter(|file| file.reported) {
@@ -453,6 +458,8 @@ struct CrateResult {
     skipped: Vec<(String, String)>,
     /// For a library that was checked: its summary, for the crates that depend on it.
     summary: Option<CrateSummary>,
+    /// The crate's root file.
+    root: Option<PathBuf>,
 }
 
 /// Which crates wait for which libraries' summaries, and what the checked ones found.
@@ -466,6 +473,14 @@ struct Schedule {
     /// How many crates still need each library's summary: it is let go after the last.
     readers: HashMap<FileId, usize>,
     results: Vec<(usize, CrateResult)>,
+}
+
+impl CrateResult {
+    /// The summary, for a library that was checked and is not needed by another crate of
+    /// the run: it goes to the report.
+    fn keep_summary(&mut self, summary: Option<CrateSummary>) {
+        self.summary = summary;
+    }
 }
 
 impl Schedule {
@@ -512,7 +527,14 @@ impl Schedule {
         };
         let identity = paths::identity(root);
         let wanted = self.readers.get(&identity).is_some_and(|&n| n > 0);
-        if let Some(summary) = summary.filter(|_| wanted) {
+        if !wanted {
+            if let Some((_, result)) = self.results.last_mut() {
+                result.keep_summary(summary);
+            }
+            self.done.insert(identity);
+            return self.take_ready();
+        }
+        if let Some(summary) = summary {
             let hash = cache::summary_hash(&summary);
             self.summaries.insert(
                 identity.clone(),
@@ -804,6 +826,7 @@ impl Context<'_> {
                 .filter(|edge| crate::discover::deps::summarizable(&graph.packages[edge.package]))
                 .map(|edge| (edge.name.clone(), edge.package))
                 .collect(),
+            externs: Vec::new(),
         };
         let summary = self.check_crate(&unit, &[]).summary;
         deps.summarised.fetch_add(1, Ordering::Relaxed);
@@ -816,6 +839,22 @@ impl Context<'_> {
     /// Analyses a crate's files and checks them with the summaries of the libraries it calls
     /// into (`deps`).
     fn check_crate(&self, unit: &CrateUnit, deps: &[Summary]) -> CrateResult {
+        // Summaries handed in (`--extern`) come first.
+        let with_externs: Vec<Summary>;
+        let deps = if unit.externs.is_empty() {
+            deps
+        } else {
+            with_externs = unit
+                .externs
+                .iter()
+                .map(|summary| Summary {
+                    hash: cache::summary_hash(summary),
+                    summary: summary.clone(),
+                })
+                .chain(deps.iter().cloned())
+                .collect();
+            &with_externs
+        };
         // Dependencies whose calls can be wrong somewhere make the crate worth checking, as
         // a watched dependency does.
         let summarized: Vec<String> = deps
@@ -932,6 +971,7 @@ impl Context<'_> {
             internal_errors,
             skipped,
             summary,
+            root: Some(unit.root.clone()),
         }
     }
 

@@ -21,6 +21,7 @@ pub mod fuzz;
 pub(crate) mod isolate;
 pub mod output;
 mod paths;
+pub mod summary_file;
 pub mod suppress;
 
 pub use cli::Args;
@@ -100,7 +101,43 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         .map_err(|err| Error::new(format!("cannot read the current directory: {err}")))?;
     let cli = config::CliLevels::parse(&args.levels)?;
     let mut finder = config::Finder::new(&cwd, args.config.as_deref(), cli)?;
-    let mut plan = if args.paths.is_empty() {
+    let mut plan = if let Some(root) = &args.crate_root {
+        let kind = match args.crate_type.as_str() {
+            "lib" => appstract_lints::CrateKind::Lib,
+            "bin" => appstract_lints::CrateKind::Bin,
+            "test" => appstract_lints::CrateKind::Test,
+            "example" => appstract_lints::CrateKind::Example,
+            "bench" => appstract_lints::CrateKind::Bench,
+            other => {
+                return Err(Error::new(format!("unknown crate type `{other}`"))
+                    .with_help("use `lib`, `bin`, `test`, `example` or `bench`"))
+            }
+        };
+        let mut externs = Vec::new();
+        for spec in &args.externs {
+            let Some((name, file)) = spec.split_once('=') else {
+                return Err(Error::new(format!("`--extern {spec}` is not `NAME=FILE`")));
+            };
+            let summary = summary_file::read(&paths::absolute(&cwd, std::path::Path::new(file)))
+                .map_err(Error::new)?;
+            externs.push((name.replace('-', "_"), summary));
+        }
+        let root = paths::absolute(&cwd, root);
+        if !root.is_file() {
+            return Err(Error::new(format!(
+                "the crate root `{}` is not a file",
+                paths::display(&cwd, &root)
+            )));
+        }
+        discover::single_crate(
+            &cwd,
+            &root,
+            args.crate_name.as_deref(),
+            kind,
+            externs,
+            &mut finder,
+        )?
+    } else if args.paths.is_empty() {
         let selection = discover::Selection {
             manifest_path: args.manifest_path.clone(),
             packages: args.package.clone(),
@@ -200,6 +237,15 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     };
     let baselined = baselined.get();
     let linted = started.elapsed();
+    if let (Some(out), Some(root)) = (&args.emit_summary, plan.crates.first()) {
+        let summary = report
+            .summaries
+            .iter()
+            .find(|(path, _)| *path == root.root)
+            .map(|(_, summary)| summary);
+        summary_file::write(&paths::absolute(&cwd, out), &root.info.name, summary)
+            .map_err(Error::new)?;
+    }
 
     if args.verbose > 1 {
         print_crates(&plan, color).map_err(|err| Error::new(format!("cannot write: {err}")))?;

@@ -151,3 +151,86 @@ fn an_edit_to_a_library_reaches_its_dependents_through_the_cache() {
     fs::write(&lib, text).expect("an edit");
     assert_eq!(findings(&run(&dir, &args)), EXPECTED);
 }
+
+/// A build system runs the tool once per crate, handing each the summaries of its
+/// dependencies as rustc hands on `.rmeta` files: the findings are those of the workspace run.
+#[test]
+fn one_action_per_crate_with_summary_files() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let file = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
+    let (client, app) = (file("client.summary"), file("app.summary"));
+    let ok = |args: &[&str]| {
+        let out = run(&fixture(), args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    };
+    ok(&[
+        "--no-cache",
+        "-q",
+        "--crate-root",
+        "client/src/lib.rs",
+        "--crate-name",
+        "client",
+        "--emit-summary",
+        &client,
+    ]);
+    let client_extern = format!("client={client}");
+    let net_extern = format!("net={client}");
+    ok(&[
+        "--no-cache",
+        "-q",
+        "--crate-root",
+        "app/src/lib.rs",
+        "--crate-name",
+        "app",
+        "--extern",
+        &client_extern,
+        "--extern",
+        &net_extern,
+        "--emit-summary",
+        &app,
+    ]);
+    let app_extern = format!("app={app}");
+    let main = run(
+        &fixture(),
+        &[
+            "--no-cache",
+            "--message-format",
+            "short",
+            "--crate-root",
+            "app/src/main.rs",
+            "--crate-type",
+            "bin",
+            "--extern",
+            &client_extern,
+            "--extern",
+            &app_extern,
+        ],
+    );
+    let in_main: Vec<&str> = EXPECTED
+        .iter()
+        .copied()
+        .filter(|line| line.starts_with("app/src/main.rs"))
+        .collect();
+    assert_eq!(findings(&main), in_main, "{}", main.stderr);
+
+    // A file that is not a summary is an error that says so.
+    std::fs::write(tmp.path().join("bad.summary"), "not a summary").expect("a file");
+    let bad_extern = format!("client={}", file("bad.summary"));
+    let bad = run(
+        &fixture(),
+        &[
+            "--no-cache",
+            "--crate-root",
+            "app/src/lib.rs",
+            "--extern",
+            &bad_extern,
+        ],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr
+            .contains("is not a summary written by `--emit-summary`"),
+        "{}",
+        bad.stderr
+    );
+}

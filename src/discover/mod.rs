@@ -87,6 +87,8 @@ pub struct CrateUnit {
     /// Packages of the dependency graph it depends on, by the name code uses for them: their
     /// summaries are made when its code names them.
     pub dep_packages: Vec<(String, usize)>,
+    /// Summaries of its dependencies handed in with `--extern`.
+    pub externs: Vec<Arc<appstract_lints::CrateSummary>>,
 }
 
 /// A target as cargo describes it in its JSON messages.
@@ -124,6 +126,7 @@ impl SelectedFile {
             needs: Vec::new(),
             reported: true,
             dep_packages: Vec::new(),
+            externs: Vec::new(),
         }
     }
 }
@@ -181,6 +184,7 @@ impl Package {
             needs: Vec::new(),
             reported: true,
             dep_packages: Vec::new(),
+            externs: Vec::new(),
             root: target.root.clone(),
             follow_modules: true,
             settings: settings.clone(),
@@ -529,6 +533,60 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
         problems,
         skipped,
         dependencies: Err("paths were named: dependencies are not read".into()),
+    })
+}
+
+/// One crate from its root file, without cargo, checked with the summaries of its
+/// dependencies handed in (`--crate-root`, `--extern`): what a build system runs per crate.
+pub fn single_crate(
+    cwd: &Path,
+    root: &Path,
+    name: Option<&str>,
+    kind: CrateKind,
+    externs: Vec<(String, appstract_lints::CrateSummary)>,
+    config: &mut config::Finder,
+) -> Result<Plan, Error> {
+    let name = name.map(str::to_string).unwrap_or_else(|| match kind {
+        CrateKind::Lib if root.file_name().is_some_and(|f| f == "lib.rs") => "lib".into(),
+        _ => file_stem(root),
+    });
+    let dir = root.parent().unwrap_or(Path::new("/"));
+    let settings = config.settings(cwd, dir, None)?;
+    let dependencies: Vec<Dependency> = externs
+        .iter()
+        .map(|(code_name, summary)| Dependency {
+            name: code_name.clone(),
+            package: summary.name.clone(),
+        })
+        .collect();
+    let mut info = crate_info(&name, kind, &dependencies, &settings);
+    info.name = crate_name(&name);
+    let unit = CrateUnit {
+        info,
+        root: root.to_path_buf(),
+        follow_modules: true,
+        settings,
+        cargo: Arc::new(CargoTarget {
+            package_id: path_package_id(dir, &crate_name(&name), "0.0.0"),
+            manifest_path: dir.join("Cargo.toml"),
+            target: target_json(&name, kind, root, "2021"),
+        }),
+        provides: Some(root.to_path_buf()),
+        needs: Vec::new(),
+        reported: true,
+        dep_packages: Vec::new(),
+        externs: externs
+            .into_iter()
+            .map(|(_, summary)| Arc::new(summary))
+            .collect(),
+    };
+    Ok(Plan {
+        base: cwd.to_path_buf(),
+        crates: vec![unit],
+        selection: None,
+        problems: Vec::new(),
+        skipped: Vec::new(),
+        dependencies: Err("one crate was named: its dependencies come from `--extern`".into()),
     })
 }
 
