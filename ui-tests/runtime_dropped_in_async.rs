@@ -237,3 +237,33 @@ async fn shared_runtime_owner() {
     let handle = rt.handle().clone();
     tokio::spawn(async move { drop(handle) });
 }
+
+// The blocking HTTP client waits for its own thread; in debug builds it first builds and drops
+// a runtime there to detect async code, and that panics.
+async fn notify(url: &str) {
+    let client = reqwest::blocking::Client::new(); //~ runtime_dropped_in_async
+    let response = client.post(url).body("cancelled").send().unwrap(); //~ runtime_dropped_in_async
+    let _ = response.text(); //~ runtime_dropped_in_async
+    let _ = reqwest::blocking::get(url); //~ runtime_dropped_in_async
+}
+
+// Correct: the async client.
+async fn notify_async(url: &str) {
+    let client = reqwest::Client::new();
+    let _ = client.post(url).send().await;
+}
+
+// Correct: the blocking client on the blocking pool.
+async fn notify_on_blocking_pool(url: String) {
+    tokio::task::spawn_blocking(move || reqwest::blocking::get(url))
+        .await
+        .unwrap()
+        .ok();
+}
+
+// Correct: making a builder or a request, and dropping a client, do not wait.
+async fn builders(url: &str, client: reqwest::blocking::Client) {
+    let _builder = reqwest::blocking::Client::builder();
+    let _request = client.get(url).build();
+    drop(client);
+}

@@ -240,7 +240,10 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
 /// Whether a census owner is an extension trait (`FutureExt`, `StreamExt`): its methods are
 /// called on values of any type, once the trait is in scope.
 pub fn is_extension_trait(owner: &str) -> bool {
-    owner.rsplit("::").next().is_some_and(|name| name.ends_with("Ext"))
+    owner
+        .rsplit("::")
+        .next()
+        .is_some_and(|name| name.ends_with("Ext"))
 }
 
 /// The extension traits with a census method `name` taking `argc` arguments.
@@ -266,9 +269,9 @@ pub fn owner(path: &str) -> Option<&'static str> {
 }
 
 fn has(need: Need, at: Option<At>, path: &str) -> bool {
-    rows_of(path).iter().any(|(p, a)| {
-        p.need == need && p.decidable() && at.is_none_or(|at| a.at == at)
-    })
+    rows_of(path)
+        .iter()
+        .any(|(p, a)| p.need == need && p.decidable() && at.is_none_or(|at| a.at == at))
 }
 
 /// tokio APIs that look up the current runtime when called, and panic without one.
@@ -385,7 +388,10 @@ pub fn needs_paused_clock(path: &str) -> bool {
 
 /// Whether every decidable row that lists `path` panics only with debug assertions on.
 pub fn panics_only_in_debug(path: &str) -> bool {
-    let mut rows = rows_of(path).iter().filter(|(p, _)| p.decidable()).peekable();
+    let mut rows = rows_of(path)
+        .iter()
+        .filter(|(p, _)| p.decidable())
+        .peekable();
     rows.peek().is_some() && rows.all(|(p, _)| p.debug_only)
 }
 
@@ -540,7 +546,9 @@ mod tests {
         assert!(blocks_in_runtime("tokio::runtime::Runtime::drop"));
         assert!(blocks_in_runtime("reqwest::blocking::Client::new"));
         assert!(drops_own_runtime("reqwest::blocking::Client::new"));
-        assert!(!drops_own_runtime("tokio::runtime::Runtime::shutdown_timeout"));
+        assert!(!drops_own_runtime(
+            "tokio::runtime::Runtime::shutdown_timeout"
+        ));
         assert!(!drops_own_runtime("tokio::sync::Mutex::blocking_lock"));
         assert!(is_runtime_type("tokio::runtime::Runtime"));
         assert!(is_runtime_type("actix_rt::SystemRunner"));

@@ -2,7 +2,6 @@
 //! inside a value of one of its own (or a dependency's) types.
 
 use super::krate::{CrateModel, Driver};
-use super::types::RUNTIME_TYPES;
 use super::*;
 
 /// Runtime methods that borrow it.
@@ -31,7 +30,8 @@ pub struct RuntimeDrop {
     pub how: &'static str,
     /// For a value of a struct that owns a runtime: the struct's path and the field.
     pub owner: Option<(String, String)>,
-    /// The binding is also blocked on (`rt.block_on(..)`): in async code that panics first.
+    /// The binding is also blocked on (`rt.block_on(..)`, or made by a call that blocks on it:
+    /// `actix_rt::System::new()`): in async code that panics first.
     pub blocked_on: bool,
     /// `?` and `return` between the binding and the drop, where it is dropped too.
     pub early_exits: Vec<usize>,
@@ -62,7 +62,7 @@ impl CrateModel<'_> {
         }
         let ty = self.ty(file, &b.prov)?;
         let owner = match &ty {
-            _ if RUNTIME_TYPES.iter().any(|r| ty.is(r)) => None,
+            _ if ty.lib_path().is_some_and(super::types::is_runtime_type) => None,
             Ty::Crate(path) => Some((path.clone(), self.runtime_owning_field(path)?)),
             _ => return None,
         };
@@ -117,10 +117,17 @@ impl CrateModel<'_> {
         if method_use("shutdown_background").is_some() {
             return None;
         }
-        let blocked_on = b.uses.iter().any(|u| match u.kind {
-            UseKind::Receiver(call) => self.driver(file, call) == Some(Driver::TokioBlockOn),
-            _ => false,
+        // Creating it blocks on it already: `actix_rt::System::new()` runs its `block_on`.
+        let created_blocking = b.init_call.is_some_and(|call| {
+            self.target(file, call)
+                .external()
+                .is_some_and(crate::census::blocks_on_runtime)
         });
+        let blocked_on = created_blocking
+            || b.uses.iter().any(|u| match u.kind {
+                UseKind::Receiver(call) => self.driver(file, call) == Some(Driver::TokioBlockOn),
+                _ => false,
+            });
         let explicit_drop = b.uses.iter().find_map(|u| match u.kind {
             UseKind::Arg(call) if self.is_drop_use(file, u) => Some(call),
             _ => None,

@@ -1,6 +1,8 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
+use crate::model::executors::ForeignPoll;
 use crate::model::krate::SyncRoot;
+use crate::model::sinks::Sink;
 use crate::model::sites::SiteKind;
 use crate::model::summary::SinkKind;
 
@@ -47,18 +49,26 @@ crate::declare_lint! {
 }
 
 pub fn check(cx: &mut LintCx<'_>) {
-    for sink in cx.sinks(SinkKind::NeedsRuntime) {
+    let sinks = cx.sinks_matching(|k| matches!(k, SinkKind::NeedsRuntime | SinkKind::NeedsRuntimePolled));
+    for sink in sinks {
         let (file, id) = (sink.file, sink.call);
         let m = &cx.files()[file];
         let call = &m.calls[id];
-        let Some(site) = cx.wrong_site(&sink, SiteKind::is_runtime_less) else {
+        let wrong = match sink.kind {
+            SinkKind::NeedsRuntime => cx.wrong_site(&sink, SiteKind::is_runtime_less),
+            _ => None,
+        };
+        let Some(site) = wrong else {
+            if let Some(poll) = cx.cm.polled_without_runtime(&sink) {
+                polled_by_another_executor(cx, &sink, &poll);
+            }
             continue;
         };
         let SiteKind::Sync(root) = site.kind else {
             continue;
         };
         let dep_path = cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some());
-        let name = dep_path.clone().unwrap_or_else(|| cx.callee_text(file, id));
+        let name = dep_path.clone().unwrap_or_else(|| cx.cm.sink_text(file, id));
         let certainty = Certainty::of(sink.certain && site.certain);
         let label = Label::new(
             call.label_range.clone(),
@@ -108,4 +118,51 @@ pub fn check(cx: &mut LintCx<'_>) {
         }
         cx.emit(file, d);
     }
+}
+
+/// A tokio call made, or a tokio future polled, in a future that another executor polls on a
+/// thread without a runtime.
+fn polled_by_another_executor(cx: &mut LintCx<'_>, sink: &Sink, poll: &ForeignPoll) {
+    let (file, id) = (sink.file, sink.call);
+    let m = &cx.files()[file];
+    let call = &m.calls[id];
+    let (df, driver) = poll.driver;
+    let executor = cx.cm.sink_text(df, driver);
+    let name = cx.cm.sink_text(file, id);
+    let (message, label) = match sink.kind {
+        SinkKind::NeedsRuntimePolled => (
+            format!("`{name}` is polled by `{executor}`, where no tokio runtime is running"),
+            "this tokio future needs a runtime context when it is polled",
+        ),
+        _ => (
+            format!("`{name}` called in a future that `{executor}` runs, where no tokio runtime is running"),
+            "this panics: no runtime has been entered on this thread",
+        ),
+    };
+    let certainty = Certainty::of(sink.certain && poll.certain);
+    let mut d = cx.diagnostic(&LINT, certainty, message, Label::new(call.label_range.clone(), label));
+    let dm = &cx.files()[df];
+    let executor_label = "this executor is not tokio's: it gives the future no runtime context";
+    if df == file {
+        d.secondary.push(Label::new(dm.calls[driver].label_range.clone(), executor_label));
+    } else {
+        d.notes.push(format!(
+            "`{executor}` polls it ({}:{}): {executor_label}",
+            dm.path,
+            dm.line_of(dm.calls[driver].range.start)
+        ));
+    }
+    if df == file {
+        cx.explain(&mut d, df, dm.calls[driver].ctx, &poll.site, Some(sink));
+    } else {
+        d.notes.push(format!(
+            "`{executor}` is called in {}, where no runtime is running",
+            cx.cm.describe_ctx(df, dm.calls[driver].ctx)
+        ));
+        d.notes.extend(cx.cm.site_notes(&poll.site));
+        d.notes.extend(cx.cm.dep_notes(sink));
+    }
+    d.notes.push("tokio panics with: there is no reactor running, must be called from the context of a Tokio 1.x runtime".into());
+    d.help.push("run the future on a tokio runtime (`rt.block_on(..)`), or enter one before polling it: `let _guard = rt.enter();`".into());
+    cx.emit(file, d);
 }
