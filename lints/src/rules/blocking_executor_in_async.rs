@@ -49,10 +49,11 @@ pub fn check(cx: &mut LintCx<'_>) {
             };
             let (file, id) = (sink.file, sink.call);
             let call = &cx.files()[file].calls[id];
-            // async-std runs a nested `block_on` of its own on the same thread.
+            // async-std runs a nested `block_on` of its own on the same thread; futures'
+            // executor panics inside its own (`nested_local_pool` reports that).
             let Some(site) = cx.wrong_site(&sink, |k| match k {
                 SiteKind::Async(runtime) => {
-                    !(family == Family::AsyncStd && runtime.family == Family::AsyncStd)
+                    !(family == runtime.family && matches!(family, Family::AsyncStd | Family::Futures))
                 }
                 _ => false,
             }) else {

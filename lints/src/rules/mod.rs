@@ -23,6 +23,7 @@ macro_rules! rules {
 rules! {
     nested_runtime_block_on,
     blocking_executor_in_async,
+    nested_local_pool,
     tokio_blocking_method_in_async,
     block_in_place_on_current_thread,
     tokio_call_outside_runtime,
