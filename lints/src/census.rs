@@ -386,6 +386,14 @@ pub fn needs_paused_clock(path: &str) -> bool {
     has(Need::PausedClock, None, path)
 }
 
+/// The panic message of the decidable row of `need` that lists `path`.
+pub fn message_of(path: &str, need: Need) -> Option<&'static str> {
+    rows_of(path)
+        .iter()
+        .find(|(p, _)| p.need == need && p.decidable() && !p.message.is_empty())
+        .map(|(p, _)| p.message)
+}
+
 /// Whether every decidable row that lists `path` panics only with debug assertions on.
 pub fn panics_only_in_debug(path: &str) -> bool {
     let mut rows = rows_of(path)

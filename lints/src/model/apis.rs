@@ -121,6 +121,17 @@ pub fn driver(path: &str) -> Option<Driver> {
     DRIVERS.get(path).copied()
 }
 
+/// Calls that register an actix `System` on the calling thread: after them, code on that
+/// thread has one (even before the runner's `block_on`).
+pub fn registers_actix_system(path: &str) -> bool {
+    matches!(
+        path,
+        "actix_rt::System::new"
+            | "actix_rt::System::with_tokio_rt"
+            | "actix_rt::System::set_current"
+    )
+}
+
 /// Calls by which code checks at run time whether a runtime is there, or which kind it is,
 /// before using it: a fn that makes one is taken to guard its runtime-dependent calls.
 pub fn is_runtime_probe(path: &str) -> bool {

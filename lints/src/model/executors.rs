@@ -3,6 +3,9 @@
 //! polls the future itself; it gives the future no tokio runtime context, so a tokio timer or
 //! socket made or polled there panics, unless the thread has a context of its own (the
 //! `block_on` runs in tokio async code, on a `spawn_blocking` thread, after `rt.enter()`).
+//!
+//! Also actix's `System`: a thread-local that actix's entry points and `System::new()`
+//! register, and that a plain tokio runtime does not have.
 
 use super::krate::{CrateModel, Driver};
 use super::sinks::Sink;
@@ -90,5 +93,32 @@ impl CrateModel<'_> {
             }
         }
         best
+    }
+
+    /// Whether an actix `System` has been registered on the thread where a site's code runs,
+    /// before it runs there: a `System::new()` (or `with_tokio_rt`, `set_current`) made earlier
+    /// in the body where the site starts (the call itself, the `block_on` whose future it is
+    /// in, or the first call of its chain).
+    pub fn actix_system_registered(&self, file: usize, call: CallId, site: &Site) -> bool {
+        let (of, oc) = match site.via {
+            Some(_) => match self.site_origin_call(site) {
+                Some(origin) => origin,
+                None => return false,
+            },
+            None => match site.kind {
+                SiteKind::Async(_) => self.site_driver(file, call, site).unwrap_or((file, call)),
+                _ => (file, call),
+            },
+        };
+        let m = &self.files[of];
+        let origin = &m.calls[oc];
+        m.calls.iter().enumerate().any(|(id, c)| {
+            c.range.end <= origin.range.start
+                && m.ctx_within(origin.ctx, c.ctx)
+                && self
+                    .target(of, id)
+                    .external()
+                    .is_some_and(super::apis::registers_actix_system)
+        })
     }
 }

@@ -28,6 +28,7 @@ rules! {
     block_in_place_on_current_thread,
     tokio_call_outside_runtime,
     spawn_local_outside_local_set,
+    no_actix_system,
     runtime_dropped_in_async,
     enter_guard_misuse,
     runtime_never_entered,
