@@ -184,6 +184,84 @@ impl CrateModel<'_> {
     }
 }
 
+/// A runtime ended in a body (`rt.shutdown_background()`, `rt.shutdown_timeout(..)`,
+/// `drop(rt)`) before a handle taken from it is used: `handle.block_on(..)` after the end.
+#[derive(Clone, Copy, Debug)]
+pub struct EndedRuntime {
+    /// The runtime's binding.
+    pub runtime: BindingId,
+    /// The call that ends it.
+    pub end: CallId,
+    /// The handle's binding.
+    pub handle: BindingId,
+}
+
+impl CrateModel<'_> {
+    /// For a call on a handle (`handle.block_on(..)`): the runtime it was taken from, when
+    /// that runtime was ended before the call, in a statement that always runs before it.
+    pub fn runtime_ended_before(&self, file: usize, call: CallId) -> Option<EndedRuntime> {
+        let m = &self.files[file];
+        let c = &m.calls[call];
+        let Callee::Method {
+            receiver: Prov::Local(handle),
+            ..
+        } = &c.callee
+        else {
+            return None;
+        };
+        let h = &m.bindings[*handle];
+        if !self
+            .ty(file, &h.prov)
+            .is_some_and(|t| t.is("tokio::runtime::Handle"))
+        {
+            return None;
+        }
+        // `rt.handle()`, or `rt.handle().clone()`.
+        let init = h.init_call?;
+        let taken = match &m.calls[init].callee {
+            Callee::Method { name, .. } if name == "clone" => m.receiver_call(init)?,
+            _ => init,
+        };
+        let Callee::Method {
+            name,
+            receiver: Prov::Local(runtime),
+        } = &m.calls[taken].callee
+        else {
+            return None;
+        };
+        let rt = &m.bindings[*runtime];
+        let is_runtime = self
+            .ty(file, &rt.prov)
+            .and_then(|t| t.lib_path())
+            .is_some_and(super::types::is_runtime_type);
+        if name != "handle" || !is_runtime {
+            return None;
+        }
+        let end = rt.uses.iter().find_map(|u| {
+            let end = match m.method_call_on(u) {
+                Some((end, "shutdown_background" | "shutdown_timeout")) => end,
+                _ if self.is_drop_use(file, u) => match u.kind {
+                    UseKind::Arg(end) => end,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let e = &m.calls[end];
+            // Before the call, in its body or an enclosing block, on every path.
+            (e.range.end <= c.range.start
+                && m.ctx_within(c.ctx, e.ctx)
+                && !e.in_branch
+                && self.runs_unconditionally(file, end))
+            .then_some(end)
+        })?;
+        Some(EndedRuntime {
+            runtime: *runtime,
+            end,
+            handle: *handle,
+        })
+    }
+}
+
 /// `Duration::ZERO`, `Duration::from_secs(0)`, `Duration::from_nanos(0)`, ...
 fn is_zero_duration(text: &str) -> bool {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();

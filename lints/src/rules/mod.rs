@@ -34,6 +34,7 @@ rules! {
     runtime_never_entered,
     task_lost_at_runtime_exit,
     handle_outlives_runtime,
+    runtime_used_after_shutdown,
     blocking_call_in_async,
     async_closure_in_blocking_spawn,
     runtime_builder_missing_driver,
