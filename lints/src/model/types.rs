@@ -140,6 +140,8 @@ const LIB_TYPES: &[&str] = &[
     "tokio::net::unix::pipe::OpenOptions",
     "tokio::process::Command",
     "tokio::time::Interval",
+    "tokio::io::Stdout",
+    "tokio::io::Stderr",
     "tokio::sync::mpsc::Sender",
     "tokio::sync::mpsc::Receiver",
     "tokio::sync::mpsc::UnboundedSender",
@@ -374,6 +376,8 @@ pub fn constructor(path: &str) -> Option<Ty> {
             Ty::lib("tokio::net::unix::pipe::OpenOptions")
         }
         "tokio::process::Command::new" => Ty::lib("tokio::process::Command"),
+        "tokio::io::stdout" => Ty::lib("tokio::io::Stdout"),
+        "tokio::io::stderr" => Ty::lib("tokio::io::Stderr"),
         "tokio::time::interval" | "tokio::time::interval_at" => Ty::lib("tokio::time::Interval"),
         "tokio::spawn"
         | "tokio::task::spawn_blocking"

@@ -1,4 +1,5 @@
 use super::{Certainty, LintCx};
+use crate::census::{self, Need};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
 use crate::model::executors::ForeignPoll;
 use crate::model::krate::SyncRoot;
@@ -8,11 +9,20 @@ use crate::model::summary::SinkKind;
 
 crate::declare_lint! {
     /// ## What it does
-    /// Finds tokio functions that need a runtime context (`tokio::spawn`,
-    /// `tokio::task::spawn_blocking`, `Handle::current()`, `tokio::time::sleep`/`interval`/
-    /// `timeout`, `from_std` socket constructors, unix signals) called where provably no runtime
-    /// is running: in a plain `fn main`, a plain `#[test]` fn, or a `std::thread::spawn` closure,
-    /// before any live `rt.enter()` guard and outside any `block_on`.
+    /// Finds tokio calls that need a runtime context made where provably no runtime is
+    /// running: in a plain `fn main`, a plain `#[test]` fn, or a `std::thread::spawn` closure,
+    /// before any live `rt.enter()` guard and outside any `block_on`. The calls are those the
+    /// panic census lists (`docs/panics.md`): `tokio::spawn`, `spawn_blocking`,
+    /// `Handle::current()`, timers (`sleep`, `interval`, `timeout`, `time::pause`), socket
+    /// constructors (`from_std`, `try_from`, `UnixStream::pair`, `TcpSocket::listen`),
+    /// `AsyncFd`, unix signals, `process::Command::spawn`, spawning on a `JoinSet`,
+    /// `TaskTracker`, `JoinMap` or `JoinQueue`, and tokio-util's `SyncIoBridge::new`,
+    /// `DelayQueue::insert` and `timeout` extension methods.
+    ///
+    /// Also tokio futures polled by another executor on such a thread
+    /// (`futures::executor::block_on(TcpStream::connect(addr))`, `pollster::block_on`,
+    /// `smol::block_on`), and tokio calls in the futures they poll: those executors give the
+    /// future no runtime context.
     ///
     /// ## Why is this bad?
     /// They look up the current runtime in a thread-local and panic when there is none:
@@ -39,8 +49,12 @@ crate::declare_lint! {
     ///
     /// ## Known problems
     /// Only places that provably have no runtime are checked; a sync helper called from such a
-    /// place is not followed. `Handle::try_current()` and `handle.spawn(..)` on a handle passed
-    /// in never need a context and are never reported.
+    /// place is followed through the crate's calls. `Handle::try_current()` and
+    /// `handle.spawn(..)` on a handle passed in never need a context and are never reported.
+    /// A method of an extension trait (`FutureExt::timeout`, `StreamExt::throttle`) is known
+    /// by the trait in scope only, and reported at warn level; so is a future polled by
+    /// another executor through a chain of calls. async-std's `block_on` is not judged: with
+    /// its `tokio1` feature it provides a runtime context.
     pub static LINT = {
         name: "tokio_call_outside_runtime",
         level: Deny,
@@ -83,7 +97,7 @@ pub fn check(cx: &mut LintCx<'_>) {
         if !site.direct() {
             d.notes.push("none of these callers has entered a runtime".into());
         }
-        d.notes.push("tokio panics with: there is no reactor running, must be called from the context of a Tokio 1.x runtime".into());
+        d.notes.push(panic_note(cx, file, id));
         let runtimes =
             cx.bindings_of_type(file, call.ctx, call.range.start, "tokio::runtime::Runtime");
         let path = cx.cm.target(file, id).external().unwrap_or("");
@@ -162,7 +176,20 @@ fn polled_by_another_executor(cx: &mut LintCx<'_>, sink: &Sink, poll: &ForeignPo
         d.notes.extend(cx.cm.site_notes(&poll.site));
         d.notes.extend(cx.cm.dep_notes(sink));
     }
-    d.notes.push("tokio panics with: there is no reactor running, must be called from the context of a Tokio 1.x runtime".into());
+    d.notes.push(panic_note(cx, file, id));
     d.help.push("run the future on a tokio runtime (`rt.block_on(..)`), or enter one before polling it: `let _guard = rt.enter();`".into());
     cx.emit(file, d);
+}
+
+/// The panic the census records for the call (`time::pause` has its own message).
+fn panic_note(cx: &LintCx<'_>, file: usize, call: usize) -> String {
+    let message = cx
+        .cm
+        .target(file, call)
+        .external()
+        .and_then(|path| {
+            census::message_of(path, Need::Runtime).or(census::message_of(path, Need::RuntimePolled))
+        })
+        .unwrap_or("there is no reactor running, must be called from the context of a Tokio 1.x runtime");
+    format!("tokio panics with: {message}")
 }
