@@ -84,8 +84,11 @@ pub fn check(cx: &mut LintCx<'_>) {
                     (
                         "`.await` the receiver instead".to_string(),
                         vec![Edit {
-                            range: call.callee_range.start..call.range.end,
-                            replacement: "await".into(),
+                            range: call
+                                .receiver_range
+                                .as_ref()
+                                .map_or(call.callee_range.start, |r| r.end)..call.range.end,
+                            replacement: ".await".into(),
                         }],
                     )
                 } else {
