@@ -267,3 +267,41 @@ async fn builders(url: &str, client: reqwest::blocking::Client) {
     let _request = client.get(url).build();
     drop(client);
 }
+
+// Every call of the blocking client that waits for its thread.
+async fn blocking_client_calls(url: &str, client: reqwest::blocking::Client) {
+    use std::io::Read;
+    let built = reqwest::blocking::ClientBuilder::new().build(); //~ runtime_dropped_in_async
+    drop(built);
+    let request = client.get(url).build().unwrap();
+    let response = client.execute(request).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.bytes(); //~ runtime_dropped_in_async
+    let response = reqwest::blocking::get(url).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.json::<u32>(); //~ runtime_dropped_in_async
+    let response = reqwest::blocking::get(url).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.text_with_charset("utf-8"); //~ runtime_dropped_in_async
+    let mut response = reqwest::blocking::get(url).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.read(&mut [0u8; 16]); //~ runtime_dropped_in_async
+}
+
+// actix's runtimes and tokio's `LocalRuntime` wait for their threads when dropped too.
+async fn actix_runtime_in_async() {
+    let art = actix_rt::Runtime::new().unwrap();
+    art.spawn(async {});
+    drop(art); //~ runtime_dropped_in_async
+}
+
+fn system_moved_into_async(rt: &Runtime) {
+    let sys = actix_rt::System::new();
+    rt.block_on(async move {
+        drop(sys); //~ runtime_dropped_in_async
+    });
+}
+
+async fn local_runtime_in_async() {
+    let local_rt = tokio::runtime::Builder::new_current_thread()
+        .build_local(Default::default())
+        .unwrap();
+    local_rt.spawn_local(async {});
+    drop(local_rt); //~ runtime_dropped_in_async
+}

@@ -10,6 +10,7 @@ pub const RUNTIME_BY_REF: &[&str] = &[
     "enter",
     "spawn",
     "spawn_blocking",
+    "spawn_local",
     "handle",
     "metrics",
     "shutdown_timeout",
@@ -123,7 +124,7 @@ impl CrateModel<'_> {
                 .external()
                 .is_some_and(crate::census::blocks_on_runtime)
         });
-        let blocked_on = created_blocking
+        let blocked_on = (created_blocking && moved_into_async.is_none())
             || b.uses.iter().any(|u| match u.kind {
                 UseKind::Receiver(call) => self.driver(file, call) == Some(Driver::TokioBlockOn),
                 _ => false,
