@@ -49,3 +49,7 @@ fn on_a_thread() {
 async fn awaits() -> u32 {
     fetch().await
 }
+
+async fn other_park_the_thread_executors() -> u32 {
+    pollster::block_on(fetch()) + futures_lite::future::block_on(fetch()) //~ blocking_executor_in_async
+}
