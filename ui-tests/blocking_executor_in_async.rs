@@ -53,3 +53,13 @@ async fn awaits() -> u32 {
 async fn other_park_the_thread_executors() -> u32 {
     pollster::block_on(fetch()) + futures_lite::future::block_on(fetch()) //~ blocking_executor_in_async
 }
+
+// Correct: tokens a macro quotes (a proc macro's output) are not calls made here.
+fn generated_main() -> proc_macro2::TokenStream {
+    quote::quote! {
+        fn main() {
+            async fn body() {}
+            async_std::task::block_on(async { body().await })
+        }
+    }
+}

@@ -910,9 +910,14 @@ impl<'a> CrateModel<'a> {
     // ----- contexts -----
 
     /// The driver a call is, if it runs or blocks on a future it is given (see
-    /// [`super::apis::driver`]).
+    /// [`super::apis::driver`]). The future is an argument, or the receiver of an extension
+    /// method (`fut.block_on()`): a call whose arguments are not known (found in a macro's
+    /// tokens) is not taken for a driver.
     pub fn driver(&self, file: usize, call: CallId) -> Option<Driver> {
-        super::apis::driver(self.target(file, call).external()?)
+        let path = self.target(file, call).external()?;
+        let driver = super::apis::driver(path)?;
+        let on_receiver = crate::census::is_extension_trait(paths::parent_path(path));
+        (on_receiver || !self.files[file].calls[call].args.is_empty()).then_some(driver)
     }
 
     /// What the syntax says about where the code of a context runs: async (with the
