@@ -157,3 +157,14 @@ async fn sync_io_bridge_on_the_blocking_pool() {
     .unwrap()
     .ok();
 }
+
+// Correct: `into_inner` hands back the async reader, whose `read_to_end` is awaited.
+async fn sync_io_bridge_into_inner() {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    tokio_util::io::SyncIoBridge::new(tokio::io::empty())
+        .into_inner()
+        .read_to_end(&mut buf)
+        .await
+        .unwrap();
+}

@@ -1081,7 +1081,11 @@ impl<'a> Builder<'a> {
             syn::Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 let receiver = self.prov_of(&m.receiver);
-                if types::is_passthrough_method(&name) {
+                // A watched type's own `into_inner`/`get_ref` hands out what it wraps
+                // (`SyncIoBridge::new(reader).into_inner()` is the reader).
+                let unwraps = matches!(receiver, Prov::Known(Ty::Lib { .. }))
+                    && matches!(name.as_str(), "into_inner" | "get_ref" | "get_mut");
+                if types::is_passthrough_method(&name) && !unwraps {
                     return receiver;
                 }
                 match receiver {

@@ -64,6 +64,11 @@ impl<'a> CrateModel<'a> {
         if self.is_tokio_blocking_method(file, call) {
             out.push(SinkKind::BlockingMethod);
         }
+        // A call whose value is `.await`ed returns a future: it is not one of the sync calls
+        // that block (a receiver taken for the wrong type, `AsyncReadExt::read_to_end`).
+        if c.used_as == ValueUse::Awaited {
+            out.retain(|k| !blocks_synchronously(*k));
+        }
         out
     }
 
@@ -554,6 +559,19 @@ fn census_sink_kinds(path: &str) -> impl Iterator<Item = SinkKind> + '_ {
                 _ => return None,
             })
         })
+}
+
+/// Sinks that block the calling thread until they return: sync calls, never futures.
+fn blocks_synchronously(kind: SinkKind) -> bool {
+    matches!(
+        kind,
+        SinkKind::BlockOnRuntime
+            | SinkKind::BlockOnExecutor(_)
+            | SinkKind::BlockingMethod
+            | SinkKind::Blocking
+            | SinkKind::DropsRuntime
+            | SinkKind::RunsFuturesExecutor
+    )
 }
 
 /// Sinks that are wrong in any async code: the crate that has them in async code reports them
