@@ -9,7 +9,8 @@ crate::declare_lint! {
     /// Finds executors that block the calling thread until a future completes
     /// (`futures::executor::block_on`, `pollster::block_on` and its `.block_on()` form,
     /// `async_std::task::block_on`, `smol::block_on`, `futures_lite::future::block_on`,
-    /// `async_io::block_on`) called from async code.
+    /// `async_io::block_on`) called from async code. (futures' `block_on` inside a future that
+    /// futures' own executor polls panics instead: `nested_local_pool` reports it.)
     ///
     /// ## Why is this bad?
     /// They do not panic; they park the thread. On a current-thread runtime (the default of

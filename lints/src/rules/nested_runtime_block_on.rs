@@ -8,8 +8,11 @@ use crate::model::summary::SinkKind;
 crate::declare_lint! {
     /// ## What it does
     /// Finds a tokio runtime's `block_on` (`Runtime`, `Handle`, `LocalRuntime`, `LocalSet`, actix
-    /// `System`) called from async code, and calls from async code to a fn annotated
-    /// `#[tokio::main]` (or another runtime-entry attribute), which builds a runtime and blocks on it.
+    /// `SystemRunner` and `Runtime`) called from async code, and calls from async code to a fn
+    /// annotated `#[tokio::main]` (or another runtime-entry attribute), which builds a runtime
+    /// and blocks on it. Also the calls that block on a runtime without being handed a future:
+    /// `actix_rt::System::new()` (which runs its `block_on` at once), `SystemRunner::run`, and
+    /// every read and write of tokio-util's `SyncIoBridge`.
     ///
     /// ## Why is this bad?
     /// The thread is already driving a runtime, so tokio refuses to block it and panics:

@@ -12,7 +12,14 @@ crate::declare_lint! {
     /// A value of the crate's own type that owns a runtime (in a field held by value or in a
     /// `Box`, directly or through another such struct) is followed the same way, at warn
     /// level; one whose type has a `Drop` impl, or that is passed to a method taking `self`, is
-    /// not reported.
+    /// not reported. actix's `Runtime` and `SystemRunner` and tokio's `LocalRuntime` are
+    /// runtimes too.
+    ///
+    /// Also the `reqwest::blocking` calls that wait for the client's thread (`Client::new`,
+    /// `get`, `send`, `execute`, `Response::text`/`bytes`/`json`/`read`, ...): with debug
+    /// assertions on, each builds and drops a throw-away runtime to detect async code, and
+    /// panics with the same message; in release builds it blocks the thread instead. Making a
+    /// builder or a request, and dropping a client, do not wait and are not reported.
     ///
     /// ## Why is this bad?
     /// Dropping a runtime waits for its blocking threads, and waiting is not allowed on a thread
