@@ -76,6 +76,10 @@ const ALIASES: &[(&str, &str)] = &[
     ),
     ("actix_web::rt::", "actix_rt::"),
     ("actix::rt::", "actix_rt::"),
+    ("actix::System", "actix_rt::System"),
+    ("actix::SystemRunner", "actix_rt::SystemRunner"),
+    ("actix::Arbiter", "actix_rt::Arbiter"),
+    ("actix::spawn", "actix_rt::spawn"),
     ("std::sync::LazyLock", "std::sync::LazyLock"),
 ];
 
@@ -476,6 +480,18 @@ mod tests {
         assert_eq!(
             canonical("actix_web::rt::System".into()),
             "actix_rt::System"
+        );
+        assert_eq!(
+            canonical("actix::System::current".into()),
+            "actix_rt::System::current"
+        );
+        assert_eq!(
+            canonical("tokio_util::task::join_map::JoinMap".into()),
+            "tokio_util::task::JoinMap"
+        );
+        assert_eq!(
+            canonical("tokio_util::future::FutureExt".into()),
+            "tokio_util::time::FutureExt"
         );
     }
 
