@@ -41,6 +41,15 @@ impl CrateModel<'_> {
         }
     }
 
+    /// Whether the future a call makes is handed straight to another executor's `block_on`
+    /// (`block_on(TcpStream::connect(addr))`): polled where the call is made.
+    pub fn polled_in_place_by_foreign_executor(&self, file: usize, call: CallId) -> bool {
+        match self.files[file].calls[call].used_as {
+            ValueUse::Arg(d) => self.foreign_driver(file, d).is_some(),
+            _ => false,
+        }
+    }
+
     /// Where a sink's future, or the code it is in, is polled by another executor on a thread
     /// without a tokio runtime: the sink made inside the executor's future
     /// (`block_on(async { sleep(d).await })`, or an async fn handed to it), or the sink's own
@@ -120,5 +129,55 @@ impl CrateModel<'_> {
                     .external()
                     .is_some_and(super::apis::registers_actix_system)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::lint_with_library;
+    use crate::Level;
+
+    /// What a library's fn does with another executor, an actix `System` or a blocking client
+    /// reaches the crates that call it.
+    #[test]
+    fn effects_cross_into_dependents() {
+        let library = r#"
+pub fn read_polled() -> Vec<u8> {
+    futures::executor::block_on(tokio::fs::read("x")).unwrap()
+}
+pub fn made_not_polled() -> impl std::future::Future {
+    tokio::fs::read("x")
+}
+pub fn stop_system() {
+    actix_rt::System::current().stop();
+}
+pub fn run_nested() {
+    futures::executor::block_on(async {});
+}
+pub fn fetch_sync(url: &str) -> String {
+    reqwest::blocking::get(url).unwrap().text().unwrap()
+}
+"#;
+        let app = r#"
+fn main() {
+    let _ = client::read_polled();
+    let _ = client::made_not_polled();
+    futures::executor::block_on(async { client::run_nested() });
+}
+#[tokio::main]
+async fn served() {
+    client::stop_system();
+    let _ = client::fetch_sync("x");
+}
+"#;
+        assert_eq!(
+            lint_with_library(library, app),
+            vec![
+                ("tokio_call_outside_runtime", 3, Level::Deny),
+                ("nested_local_pool", 5, Level::Deny),
+                ("no_actix_system", 9, Level::Deny),
+                ("runtime_dropped_in_async", 10, Level::Deny),
+            ]
+        );
     }
 }

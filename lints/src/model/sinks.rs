@@ -217,6 +217,20 @@ impl<'a> CrateModel<'a> {
         }
     }
 
+    /// For a call into a dependency whose fn builds and drops a runtime: whether the runtime
+    /// is a value the dependency makes and drops (not a call that does so within itself, as
+    /// `reqwest::blocking` does in debug builds).
+    pub fn dep_sink_drops_a_runtime_value(&self, sink: &Sink) -> bool {
+        let Some((f, index)) = sink.dep else {
+            return false;
+        };
+        let effect = &self.deps[f.0].fns[f.1].effects[index];
+        effect
+            .chain
+            .last()
+            .is_some_and(|link| link.what.starts_with("runtime `"))
+    }
+
     /// Notes that follow a sink into a dependency:
     /// `` `my_lib::load` blocks on a tokio runtime (my-lib/src/lib.rs:12) ``.
     pub fn dep_notes(&self, sink: &Sink) -> Vec<String> {
@@ -314,6 +328,18 @@ impl<'a> CrateModel<'a> {
             {
                 continue;
             }
+            // A tokio future polled where it is made, by another executor: the caller's thread
+            // must have a runtime context (`block_on(TcpStream::connect(addr))`). Made and
+            // returned, it is polled by whoever gets it: no effect of the call.
+            let kind = match sink.kind {
+                SinkKind::NeedsRuntimePolled if sink.dep.is_none() => {
+                    if !self.polled_in_place_by_foreign_executor(sink.file, sink.call) {
+                        continue;
+                    }
+                    SinkKind::NeedsRuntime
+                }
+                kind => kind,
+            };
             let what = self.sink_text(sink.file, sink.call);
             let mut chain = vec![link_at(sink.file, sink.call, what.clone())];
             let mut certain = sink.certain;
@@ -324,7 +350,7 @@ impl<'a> CrateModel<'a> {
                 certain &= effect.certain;
             }
             let effect = Effect {
-                kind: sink.kind,
+                kind,
                 certain,
                 sink: what,
                 chain,

@@ -63,7 +63,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             None => cx.cm.sink_text(file, id),
         };
         let message = match sink.dep {
-            Some(_) => format!("`{name}` runs a futures executor, inside another one"),
+            Some(_) => format!("`{name}` runs a futures executor and is called inside another one"),
             None => format!("`{name}` runs a futures executor inside another one"),
         };
         // Deny only when the call is written in the outer executor's future itself.

@@ -66,7 +66,8 @@ pub fn check(cx: &mut LintCx<'_>) {
             continue;
         }
         let call = &cx.files()[file].calls[id];
-        let name = cx.cm.sink_text(file, id);
+        let dep = cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some());
+        let name = dep.clone().unwrap_or_else(|| cx.cm.sink_text(file, id));
         let where_ = match site.kind {
             SiteKind::Async(_) => "on a tokio runtime without an actix `System`",
             _ => "where no actix `System` runs",
@@ -75,7 +76,10 @@ pub fn check(cx: &mut LintCx<'_>) {
         let mut d = cx.diagnostic(
             &LINT,
             certainty,
-            format!("`{name}` called {where_}"),
+            match dep {
+                Some(_) => format!("`{name}` needs an actix `System` and is called {where_}"),
+                None => format!("`{name}` called {where_}"),
+            },
             Label::new(call.label_range.clone(), "this panics: no actix `System` is registered on this thread"),
         );
         cx.explain(&mut d, file, call.ctx, &site, Some(&sink));

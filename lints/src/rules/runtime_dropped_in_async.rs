@@ -110,6 +110,12 @@ pub fn check(cx: &mut LintCx<'_>) {
         let call = &cx.files()[file].calls[id];
         let certainty = Certainty::of(sink.certain && site.certain);
         let (message, label, help) = match cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some()) {
+            // The dependency makes a call that does so itself (`reqwest::blocking`).
+            Some(path) if !cx.cm.dep_sink_drops_a_runtime_value(&sink) => (
+                format!("`{path}` makes a blocking call that panics in async code in debug builds, and is called from async code"),
+                "this blocks in async code".to_string(),
+                format!("call `{path}` inside `tokio::task::spawn_blocking`, or use an async API of the library"),
+            ),
             Some(path) => (
                 format!("`{path}` builds and drops a tokio runtime, and is called from async code"),
                 "the runtime is dropped inside this call".to_string(),
