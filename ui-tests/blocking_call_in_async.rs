@@ -73,33 +73,6 @@ mod tests {
         std::fs::remove_file("fixture.txt").ok();
     }
 }
-
-// The blocking HTTP client: blocks, and panics in debug builds.
-async fn notify(url: &str) {
-    let client = reqwest::blocking::Client::new(); //~ blocking_call_in_async
-    let _ = client.post(url).body("cancelled").send(); //~ blocking_call_in_async
-    let _ = reqwest::blocking::get(url); //~ blocking_call_in_async
-}
-
-// Correct: the async client.
-async fn notify_async(url: &str) {
-    let client = reqwest::Client::new();
-    let _ = client.post(url).send().await;
-}
-
-// The blocking HTTP client: blocks, and panics in debug builds.
-async fn notify(url: &str) {
-    let client = reqwest::blocking::Client::new(); //~ blocking_call_in_async
-    let _ = client.post(url).body("cancelled").send(); //~ blocking_call_in_async
-    let _ = reqwest::blocking::get(url); //~ blocking_call_in_async
-}
-
-// Correct: the async client.
-async fn notify_async(url: &str) {
-    let client = reqwest::Client::new();
-    let _ = client.post(url).send().await;
-}
-
 // Through calls: sync helpers that wait (sleep, a channel, a thread) reached from async code
 // that runs on a runtime's workers.
 fn pause_between_polls() {

@@ -91,3 +91,17 @@ fn fetch_on_a_thread() -> u32 {
 async fn spawns_a_thread() {
     std::thread::spawn(fetch_on_a_thread);
 }
+
+async fn other_park_the_thread_executors() -> u32 {
+    pollster::block_on(fetch()) + futures_lite::future::block_on(fetch()) //~ blocking_executor_in_async
+}
+
+// Correct: tokens a macro quotes (a proc macro's output) are not calls made here.
+fn generated_main() -> proc_macro2::TokenStream {
+    quote::quote! {
+        fn main() {
+            async fn body() {}
+            async_std::task::block_on(async { body().await })
+        }
+    }
+}

@@ -217,3 +217,66 @@ fn maybe_blocking(blocking: bool) -> u32 {
 async fn never_blocking() -> u32 {
     maybe_blocking(false)
 }
+
+// A `LocalSet`'s and actix's runners block on a runtime too.
+async fn other_runners(rt: Runtime, sys: actix_rt::SystemRunner, art: actix_rt::Runtime) {
+    tokio::task::LocalSet::new().block_on(&rt, fetch()); //~ nested_runtime_block_on
+    sys.block_on(fetch()); //~ nested_runtime_block_on
+    art.block_on(fetch()); //~ nested_runtime_block_on
+}
+
+async fn local_runtime() {
+    let local_rt = tokio::runtime::Builder::new_current_thread().build_local(Default::default()).unwrap();
+    local_rt.block_on(fetch()); //~ nested_runtime_block_on
+    std::mem::forget(local_rt);
+}
+
+// Making an actix `System` blocks on its runtime already; so does running it.
+async fn actix_system_in_async() {
+    let system = actix_rt::System::new(); //~ nested_runtime_block_on
+    std::mem::forget(system);
+}
+
+async fn actix_system_run(sys: actix_rt::SystemRunner) {
+    let _ = sys.run(); //~ nested_runtime_block_on
+}
+
+// `SyncIoBridge` blocks on its runtime's handle for every read and write.
+async fn sync_io_bridge_in_async() {
+    use std::io::{Read, Write};
+    let mut bridge = tokio_util::io::SyncIoBridge::new(tokio::io::empty());
+    let mut buf = [0u8; 16];
+    let _ = bridge.read(&mut buf); //~ nested_runtime_block_on
+    let _ = bridge.read_exact(&mut buf); //~ nested_runtime_block_on
+    let _ = bridge.read_to_end(&mut Vec::new()); //~ nested_runtime_block_on
+    let _ = bridge.read_to_string(&mut String::new()); //~ nested_runtime_block_on
+    let mut sink = tokio_util::io::SyncIoBridge::new(tokio::io::sink());
+    let _ = sink.write(b"x"); //~ nested_runtime_block_on
+    let _ = sink.write_all(b"x"); //~ nested_runtime_block_on
+    let _ = sink.flush(); //~ nested_runtime_block_on
+    let _ = sink.shutdown(); //~ nested_runtime_block_on
+}
+
+// Correct: `SyncIoBridge` on the blocking pool, which is what it is for.
+async fn sync_io_bridge_on_the_blocking_pool() {
+    let mut bridge = tokio_util::io::SyncIoBridge::new(tokio::io::empty());
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut buf = Vec::new();
+        bridge.read_to_end(&mut buf)
+    })
+    .await
+    .unwrap()
+    .ok();
+}
+
+// Correct: `into_inner` hands back the async reader, whose `read_to_end` is awaited.
+async fn sync_io_bridge_into_inner() {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    tokio_util::io::SyncIoBridge::new(tokio::io::empty())
+        .into_inner()
+        .read_to_end(&mut buf)
+        .await
+        .unwrap();
+}

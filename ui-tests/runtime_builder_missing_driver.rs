@@ -108,3 +108,95 @@ fn serve_with_drivers() {
     let rt = Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(tick_twice());
 }
+
+fn std_listener() -> std::net::TcpListener {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap()
+}
+
+fn std_stream() -> std::net::TcpStream {
+    std::net::TcpStream::connect("127.0.0.1:80").unwrap()
+}
+
+// Sockets, pipes, file descriptors, processes and signals need the IO driver.
+fn io_without_io() {
+    let rt = Builder::new_current_thread().enable_time().build().unwrap();
+    rt.block_on(async {
+        let _ = tokio::net::TcpStream::connect("127.0.0.1:80").await; //~ runtime_builder_missing_driver
+        let _ = tokio::net::UdpSocket::bind("127.0.0.1:0").await; //~ runtime_builder_missing_driver
+        let _ = tokio::net::UnixListener::bind("/tmp/a.sock"); //~ runtime_builder_missing_driver
+        let _ = tokio::net::UnixStream::connect("/tmp/a.sock").await; //~ runtime_builder_missing_driver
+        let _ = tokio::net::TcpListener::from_std(std_listener()); //~ runtime_builder_missing_driver
+        let _ = tokio::net::TcpListener::try_from(std_listener()); //~ runtime_builder_missing_driver
+        let _ = tokio::net::UnixStream::pair(); //~ runtime_builder_missing_driver
+        let _ = tokio::net::TcpStream::from_std(std_stream()); //~ runtime_builder_missing_driver
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let _ = tokio::net::UdpSocket::from_std(udp); //~ runtime_builder_missing_driver
+        let tcp_socket = tokio::net::TcpSocket::new_v4().unwrap();
+        let _ = tcp_socket.listen(16); //~ runtime_builder_missing_driver
+        let std_unix = std::os::unix::net::UnixListener::bind("/tmp/b.sock").unwrap();
+        let _ = tokio::net::UnixListener::from_std(std_unix); //~ runtime_builder_missing_driver
+        let (left, _right) = std::os::unix::net::UnixStream::pair().unwrap();
+        let _ = tokio::net::UnixStream::from_std(left); //~ runtime_builder_missing_driver
+        let _ = tokio::net::UnixDatagram::bind("/tmp/c.sock"); //~ runtime_builder_missing_driver
+        let std_datagram = std::os::unix::net::UnixDatagram::unbound().unwrap();
+        let _ = tokio::net::UnixDatagram::from_std(std_datagram); //~ runtime_builder_missing_driver
+        let _ = tokio::net::UnixDatagram::unbound(); //~ runtime_builder_missing_driver
+        let _ = tokio::net::UnixDatagram::pair(); //~ runtime_builder_missing_driver
+        let options = tokio::net::unix::pipe::OpenOptions::new();
+        let _ = options.open_receiver("/tmp/fifo"); //~ runtime_builder_missing_driver
+        let _ = tokio::io::unix::AsyncFd::try_new(std_listener()); //~ runtime_builder_missing_driver
+        let _ = tokio::io::unix::AsyncFd::new(std_listener()); //~ runtime_builder_missing_driver
+        let _ = tokio::process::Command::new("true").spawn(); //~ runtime_builder_missing_driver
+        let _ = tokio::process::Command::new("true").output().await; //~ runtime_builder_missing_driver
+        let _ = tokio::signal::ctrl_c().await; //~ runtime_builder_missing_driver
+        let _ = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()); //~ runtime_builder_missing_driver
+    });
+}
+
+// Timers of every kind need the time driver.
+fn timers_without_time() {
+    use tokio_util::time::FutureExt;
+    let rt = Builder::new_current_thread().enable_io().build().unwrap();
+    rt.block_on(async {
+        let now = tokio::time::Instant::now();
+        tokio::time::sleep_until(now).await; //~ runtime_builder_missing_driver
+        let _ = tokio::time::interval_at(now, Duration::from_secs(1)); //~ runtime_builder_missing_driver
+        let _ = tokio::time::timeout_at(now, async {}).await; //~ runtime_builder_missing_driver
+        let (tx, _rx) = tokio::sync::mpsc::channel::<u32>(1);
+        let _ = tx.send_timeout(1, Duration::from_secs(1)).await; //~ runtime_builder_missing_driver
+        let _ = async {}.timeout(Duration::from_secs(1)).await; //~ runtime_builder_missing_driver
+        let mut delays = tokio_util::time::DelayQueue::new();
+        delays.insert(1, Duration::from_secs(1)); //~ runtime_builder_missing_driver
+    });
+}
+
+fn stream_timers_without_time() {
+    use tokio_stream::StreamExt;
+    let rt = Builder::new_current_thread().enable_io().build().unwrap();
+    rt.block_on(async {
+        let ticks = tokio_stream::iter(vec![1, 2]);
+        let _ = ticks.timeout(Duration::from_secs(1)); //~ runtime_builder_missing_driver
+        let more = tokio_stream::iter(vec![1, 2]);
+        let _ = more.throttle(Duration::from_secs(1)); //~ runtime_builder_missing_driver
+    });
+}
+
+// Correct: DNS and files run on the blocking pool, which needs no driver.
+fn blocking_pool_without_drivers() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        let _ = tokio::net::lookup_host("localhost:80").await;
+        let _ = tokio::fs::read("/etc/hostname").await;
+        let _ = tokio::task::spawn_blocking(|| 1).await;
+    });
+}
+
+// Correct: both drivers.
+fn io_and_time_enabled() {
+    let rt = Builder::new_multi_thread().enable_io().enable_time().build().unwrap();
+    rt.block_on(async {
+        let _ = tokio::net::UnixStream::pair();
+        let (tx, _rx) = tokio::sync::mpsc::channel::<u32>(1);
+        let _ = tx.send_timeout(1, Duration::from_secs(1)).await;
+    });
+}

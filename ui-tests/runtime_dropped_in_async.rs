@@ -296,3 +296,71 @@ async fn shares(registry: &Registry, client: std::sync::Arc<BlockingClient>) {
     let field_clone = registry.shared.clone();
     println!("{} {} {}", yours.base(), from_registry.base(), field_clone.base());
 }
+
+// The blocking HTTP client waits for its own thread; in debug builds it first builds and drops
+// a runtime there to detect async code, and that panics.
+async fn notify(url: &str) {
+    let client = reqwest::blocking::Client::new(); //~ runtime_dropped_in_async
+    let response = client.post(url).body("cancelled").send().unwrap(); //~ runtime_dropped_in_async
+    let _ = response.text(); //~ runtime_dropped_in_async
+    let _ = reqwest::blocking::get(url); //~ runtime_dropped_in_async
+}
+
+// Correct: the async client.
+async fn notify_async(url: &str) {
+    let client = reqwest::Client::new();
+    let _ = client.post(url).send().await;
+}
+
+// Correct: the blocking client on the blocking pool.
+async fn notify_on_blocking_pool(url: String) {
+    tokio::task::spawn_blocking(move || reqwest::blocking::get(url))
+        .await
+        .unwrap()
+        .ok();
+}
+
+// Correct: making a builder or a request, and dropping a client, do not wait.
+async fn builders(url: &str, client: reqwest::blocking::Client) {
+    let _builder = reqwest::blocking::Client::builder();
+    let _request = client.get(url).build();
+    drop(client);
+}
+
+// Every call of the blocking client that waits for its thread.
+async fn blocking_client_calls(url: &str, client: reqwest::blocking::Client) {
+    use std::io::Read;
+    let built = reqwest::blocking::ClientBuilder::new().build(); //~ runtime_dropped_in_async
+    drop(built);
+    let request = client.get(url).build().unwrap();
+    let response = client.execute(request).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.bytes(); //~ runtime_dropped_in_async
+    let response = reqwest::blocking::get(url).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.json::<u32>(); //~ runtime_dropped_in_async
+    let response = reqwest::blocking::get(url).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.text_with_charset("utf-8"); //~ runtime_dropped_in_async
+    let mut response = reqwest::blocking::get(url).unwrap(); //~ runtime_dropped_in_async
+    let _ = response.read(&mut [0u8; 16]); //~ runtime_dropped_in_async
+}
+
+// actix's runtimes and tokio's `LocalRuntime` wait for their threads when dropped too.
+async fn actix_runtime_in_async() {
+    let art = actix_rt::Runtime::new().unwrap();
+    art.spawn(async {});
+    drop(art); //~ runtime_dropped_in_async
+}
+
+fn system_moved_into_async(rt: &Runtime) {
+    let sys = actix_rt::System::new();
+    rt.block_on(async move {
+        drop(sys); //~ runtime_dropped_in_async
+    });
+}
+
+async fn local_runtime_in_async() {
+    let local_rt = tokio::runtime::Builder::new_current_thread()
+        .build_local(Default::default())
+        .unwrap();
+    local_rt.spawn_local(async {});
+    drop(local_rt); //~ runtime_dropped_in_async
+}

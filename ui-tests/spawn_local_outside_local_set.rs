@@ -120,3 +120,49 @@ async fn in_local_set() {
     let local = LocalSet::new();
     local.run_until(async { start_local_renderer() }).await;
 }
+
+#[test]
+fn no_runtime_at_all() {
+    tokio::task::spawn_local(outside_any_runtime()); //~ spawn_local_outside_local_set
+    let mut plain_set = tokio::task::JoinSet::new();
+    plain_set.spawn_local(render()); //~ spawn_local_outside_local_set
+    plain_set.detach_all();
+    actix_rt::spawn(render()); //~ spawn_local_outside_local_set
+}
+
+async fn outside_any_runtime() {}
+
+// The local-task spawners of tokio and tokio-util, and actix's `spawn`, need a `LocalSet` too.
+#[tokio::main]
+async fn other_spawners() {
+    let mut set = tokio::task::JoinSet::new();
+    set.spawn_local(render()); //~ spawn_local_outside_local_set
+    let tracker = tokio_util::task::TaskTracker::new();
+    tracker.spawn_local(render()); //~ spawn_local_outside_local_set
+    let mut map = tokio_util::task::JoinMap::new();
+    map.spawn_local(1, render()); //~ spawn_local_outside_local_set
+    let mut queue = tokio_util::task::JoinQueue::new();
+    queue.spawn_local(render()); //~ spawn_local_outside_local_set
+    actix_rt::spawn(render()); //~ spawn_local_outside_local_set
+    set.join_next().await;
+}
+
+// Correct: `JoinSet::spawn_local` inside `run_until`, and on a named set.
+async fn join_set_in_a_local_set() {
+    let local = LocalSet::new();
+    local
+        .run_until(async {
+            let mut set = tokio::task::JoinSet::new();
+            set.spawn_local(render());
+            set.spawn_local_on(render(), &LocalSet::new());
+            set.join_next().await;
+        })
+        .await;
+}
+
+// Correct: actix's `spawn` inside an actix `System`.
+fn actix_system() {
+    actix_rt::System::new().block_on(async {
+        actix_rt::spawn(render()).await.unwrap();
+    });
+}

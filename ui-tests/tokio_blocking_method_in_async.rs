@@ -126,3 +126,27 @@ fn drain(mut rx: mpsc::Receiver<u32>) {
 async fn drains_on_a_thread(rx: mpsc::Receiver<u32>) {
     std::thread::spawn(move || drain(rx));
 }
+
+// Every blocking method of tokio's sync types.
+async fn every_blocking_method(
+    mut rx: mpsc::Receiver<u32>,
+    mut urx: mpsc::UnboundedReceiver<u32>,
+    lock: Arc<Mutex<u32>>,
+    table: tokio::sync::RwLock<u32>,
+    permits: Arc<Semaphore>,
+    mut b: tokio::sync::broadcast::Receiver<u32>,
+    o: oneshot::Receiver<u32>,
+) {
+    let mut buf = Vec::new();
+    rx.blocking_recv_many(&mut buf, 4); //~ tokio_blocking_method_in_async
+    urx.blocking_recv(); //~ tokio_blocking_method_in_async
+    urx.blocking_recv_many(&mut buf, 4); //~ tokio_blocking_method_in_async
+    let _ = lock.blocking_lock_owned(); //~ tokio_blocking_method_in_async
+    let _ = table.blocking_write(); //~ tokio_blocking_method_in_async
+    let _ = permits.blocking_acquire(); //~ tokio_blocking_method_in_async
+    let _ = permits.blocking_acquire_many(2); //~ tokio_blocking_method_in_async
+    let _ = permits.clone().blocking_acquire_owned(); //~ tokio_blocking_method_in_async
+    let _ = permits.clone().blocking_acquire_many_owned(2); //~ tokio_blocking_method_in_async
+    let _ = b.blocking_recv(); //~ tokio_blocking_method_in_async
+    let _ = o.blocking_recv(); //~ tokio_blocking_method_in_async
+}

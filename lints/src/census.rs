@@ -7,7 +7,9 @@
 //! the time driver, a `LocalSet`, ...). Teaching the tool one more API is one line of data.
 //! [`markdown`] renders `docs/panics.md` from the same tables.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 include!(concat!(env!("OUT_DIR"), "/census.rs"));
 
@@ -50,7 +52,8 @@ pub struct Api {
     pub read: &'static str,
     /// For tokio's blocking methods: the async method to use instead.
     pub instead: &'static str,
-    /// For tokio's blocking methods: the number of arguments.
+    /// For tokio's blocking methods and extension-trait methods: the number of arguments
+    /// (none: no argument).
     pub args: Option<u8>,
 }
 
@@ -180,8 +183,95 @@ pub fn apis_with(need: Need) -> impl Iterator<Item = (&'static Panic, &'static A
         .flat_map(|p| p.apis.iter().map(move |a| (p, a)))
 }
 
+/// Every row that lists an API, by the API's path, and the APIs of tokio's blocking methods by
+/// method name: the model looks up every call of every checked crate, so each lookup is one
+/// hash and a scan of the few rows that name the path.
+struct Index {
+    by_path: HashMap<&'static str, Vec<(&'static Panic, &'static Api)>>,
+    blocking_by_name: HashMap<&'static str, Vec<&'static Api>>,
+    /// The owners of census methods (`tokio::net::TcpSocket` of `TcpSocket::listen`).
+    owners: HashSet<&'static str>,
+    /// See [`runtime_types`].
+    runtime_types: HashSet<&'static str>,
+    /// Methods of extension traits by name: the trait and the method's argument count.
+    ext_methods: HashMap<&'static str, Vec<(&'static str, usize)>>,
+}
+
+static INDEX: LazyLock<Index> = LazyLock::new(|| {
+    let mut by_path: HashMap<&'static str, Vec<(&'static Panic, &'static Api)>> = HashMap::new();
+    let mut blocking_by_name: HashMap<&'static str, Vec<&'static Api>> = HashMap::new();
+    let mut owners = HashSet::new();
+    for p in PANICS {
+        for a in p.apis {
+            by_path.entry(a.path).or_default().push((p, a));
+            if let Some((owner, _)) = a.path.rsplit_once("::") {
+                owners.insert(owner);
+            }
+        }
+    }
+    let mut ext_methods: HashMap<&'static str, Vec<(&'static str, usize)>> = HashMap::new();
+    for p in PANICS {
+        for a in p.apis {
+            let Some((owner, name)) = a.path.rsplit_once("::") else {
+                continue;
+            };
+            if is_extension_trait(owner) {
+                let argc = a.args.map_or(0, usize::from);
+                let list = ext_methods.entry(name).or_default();
+                if !list.contains(&(owner, argc)) {
+                    list.push((owner, argc));
+                }
+            }
+        }
+    }
+    for (_, a) in apis_with(Need::NotBlockingRegion).filter(|(_, a)| a.args.is_some()) {
+        let name = a.path.rsplit("::").next().unwrap_or(a.path);
+        blocking_by_name.entry(name).or_default().push(a);
+    }
+    Index {
+        by_path,
+        blocking_by_name,
+        owners,
+        runtime_types: runtime_types().collect(),
+        ext_methods,
+    }
+});
+
+/// Whether a census owner is an extension trait (`FutureExt`, `StreamExt`): its methods are
+/// called on values of any type, once the trait is in scope.
+pub fn is_extension_trait(owner: &str) -> bool {
+    owner
+        .rsplit("::")
+        .next()
+        .is_some_and(|name| name.ends_with("Ext"))
+}
+
+/// The extension traits with a census method `name` taking `argc` arguments.
+pub fn extension_traits_with(name: &str, argc: usize) -> impl Iterator<Item = &'static str> {
+    INDEX
+        .ext_methods
+        .get(name)
+        .into_iter()
+        .flatten()
+        .filter(move |(_, n)| *n == argc)
+        .map(|(owner, _)| *owner)
+}
+
+/// The rows that list `path`, with the API's entry in each.
+pub fn rows_of(path: &str) -> &'static [(&'static Panic, &'static Api)] {
+    INDEX.by_path.get(path).map_or(&[], Vec::as_slice)
+}
+
+/// Whether `path` is a method of a type or trait the census names (`tokio::net::TcpSocket`),
+/// as the census spells it.
+pub fn owner(path: &str) -> Option<&'static str> {
+    INDEX.owners.get(path).copied()
+}
+
 fn has(need: Need, at: Option<At>, path: &str) -> bool {
-    apis_with(need).any(|(_, a)| a.path == path && at.is_none_or(|at| a.at == at))
+    rows_of(path)
+        .iter()
+        .any(|(p, a)| p.need == need && p.decidable() && at.is_none_or(|at| a.at == at))
 }
 
 /// tokio APIs that look up the current runtime when called, and panic without one.
@@ -220,6 +310,32 @@ pub fn blocks_in_runtime(path: &str) -> bool {
     has(Need::NotBlockingRegion, None, path)
 }
 
+/// Calls that panic on a thread that drives a runtime because they build and drop a runtime
+/// of their own there (`reqwest::blocking` in debug builds): the rows of a runtime's drop whose
+/// API is a call, not the drop of a runtime value or one of tokio's blocking methods.
+pub fn drops_own_runtime(path: &str) -> bool {
+    rows_of(path).iter().any(|(p, a)| {
+        p.need == Need::NotBlockingRegion
+            && p.decidable()
+            && a.at == At::Call
+            && a.args.is_none()
+            && !is_runtime_type(a.path.rsplit_once("::").map_or("", |(owner, _)| owner))
+    })
+}
+
+/// Types whose drop waits for their runtime's threads, and panics on a thread that drives a
+/// runtime (`tokio::runtime::Runtime`, actix's `SystemRunner`).
+pub fn runtime_types() -> impl Iterator<Item = &'static str> {
+    apis_with(Need::NotBlockingRegion)
+        .filter(|(_, a)| a.at == At::Drop)
+        .filter_map(|(_, a)| a.path.strip_suffix("::drop"))
+}
+
+/// Whether values of `ty` end a runtime when dropped (see [`runtime_types`]).
+pub fn is_runtime_type(ty: &str) -> bool {
+    INDEX.runtime_types.contains(ty)
+}
+
 /// tokio's blocking methods (`blocking_recv`, ...): path, async replacement, argument count.
 pub fn tokio_blocking_methods() -> impl Iterator<Item = &'static Api> {
     apis_with(Need::NotBlockingRegion)
@@ -229,7 +345,15 @@ pub fn tokio_blocking_methods() -> impl Iterator<Item = &'static Api> {
 
 /// The blocking method at `path`, with its async replacement.
 pub fn tokio_blocking_method(path: &str) -> Option<&'static Api> {
-    tokio_blocking_methods().find(|a| a.path == path)
+    rows_of(path)
+        .iter()
+        .map(|(_, a)| *a)
+        .find(|a| a.args.is_some() && blocks_in_runtime(a.path))
+}
+
+/// tokio's blocking methods named `name`, on any of their types, in the order of the data.
+pub fn tokio_blocking_methods_named(name: &str) -> &'static [&'static Api] {
+    INDEX.blocking_by_name.get(name).map_or(&[], Vec::as_slice)
 }
 
 /// APIs that panic unless a multi-thread runtime's worker runs them.
@@ -257,13 +381,34 @@ pub fn blocks_thread(path: &str) -> bool {
     has(Need::BlocksThread, None, path)
 }
 
+/// APIs that need a clock that can be paused, in the matching state (`tokio::time::pause`).
+pub fn needs_paused_clock(path: &str) -> bool {
+    has(Need::PausedClock, None, path)
+}
+
+/// The panic message of the decidable row of `need` that lists `path`.
+pub fn message_of(path: &str, need: Need) -> Option<&'static str> {
+    rows_of(path)
+        .iter()
+        .find(|(p, _)| p.need == need && p.decidable() && !p.message.is_empty())
+        .map(|(p, _)| p.message)
+}
+
+/// Whether every decidable row that lists `path` panics only with debug assertions on.
+pub fn panics_only_in_debug(path: &str) -> bool {
+    let mut rows = rows_of(path)
+        .iter()
+        .filter(|(p, _)| p.decidable())
+        .peekable();
+    rows.peek().is_some() && rows.all(|(p, _)| p.debug_only)
+}
+
 /// Whether a census row confirms that `path` does not panic in the situation of `need`'s rows
 /// (the look-alikes a lint must not report: `shutdown_background` in async code, ...).
 pub fn confirmed_harmless(path: &str) -> bool {
-    PANICS
+    rows_of(path)
         .iter()
-        .filter(|p| p.outcome == Outcome::None)
-        .any(|p| p.apis.iter().any(|a| a.path == path))
+        .any(|(p, _)| p.outcome == Outcome::None)
 }
 
 /// The rows whose message appears in `log` (a line copied from a panic).
@@ -391,349 +536,7 @@ fn row(out: &mut String, p: &Panic) {
 
 #[cfg(test)]
 mod tests {
-    //! The census against the model's current hand-written lists. The expected differences
-    //! are written out: the census adds APIs, and contradicts a few entries; when the model
-    //! reads its tables from the census, these tests go with the lists they compare.
-
     use super::*;
-    use std::collections::BTreeSet;
-
-    /// The quoted strings in `text` between `start` and the first `end` after it.
-    fn strings_between(text: &str, start: &str, end: &str) -> Vec<String> {
-        let from = text
-            .find(start)
-            .unwrap_or_else(|| panic!("`{start}` not found"));
-        let rest = &text[from + start.len()..];
-        let body = &rest[..rest
-            .find(end)
-            .unwrap_or_else(|| panic!("`{end}` not found"))];
-        body.split('"')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect()
-    }
-
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn census(need: Need, at: Option<At>) -> BTreeSet<String> {
-        apis_with(need)
-            .filter(|(_, a)| at.is_none_or(|at| a.at == at))
-            .map(|(_, a)| a.path.to_string())
-            .collect()
-    }
-
-    /// `(model only, census only)`.
-    fn diff(model: &BTreeSet<String>, census: &BTreeSet<String>) -> (Vec<String>, Vec<String>) {
-        (
-            model.difference(census).cloned().collect(),
-            census.difference(model).cloned().collect(),
-        )
-    }
-
-    const PATHS: &str = include_str!("model/paths.rs");
-    const DRIVER_RULE: &str = include_str!("model/apis.rs");
-    const BLOCKING_RULE: &str = include_str!("model/apis.rs");
-    const KRATE: &str = include_str!("model/krate.rs");
-
-    #[test]
-    fn needs_runtime_context_matches_the_model() {
-        let model: BTreeSet<String> = strings_between(PATHS, "const NEEDS_RUNTIME_CONTEXT", "];")
-            .into_iter()
-            .collect();
-        for path in &model {
-            assert_eq!(
-                crate::model::paths::needs_runtime_context(path),
-                needs_runtime_context(path),
-                "{path}"
-            );
-        }
-        let (model_only, census_only) = diff(&model, &census(Need::Runtime, Some(At::Call)));
-        assert_eq!(model_only, Vec::<String>::new());
-        assert_eq!(
-            census_only,
-            set(&[
-                "tokio::io::unix::AsyncFd::new",
-                "tokio::io::unix::AsyncFd::try_new",
-                "tokio::io::unix::AsyncFd::try_with_interest",
-                "tokio::io::unix::AsyncFd::with_interest",
-                "tokio::net::TcpListener::try_from",
-                "tokio::net::TcpSocket::listen",
-                "tokio::net::UnixSocket::datagram",
-                "tokio::net::UnixSocket::listen",
-                "tokio::net::UnixStream::pair",
-                "tokio::net::unix::pipe::OpenOptions::open_receiver",
-                "tokio::net::unix::pipe::OpenOptions::open_sender",
-                "tokio::process::Command::spawn",
-                "tokio::task::JoinSet::spawn",
-                "tokio::task::JoinSet::spawn_blocking",
-                "tokio::time::pause",
-                "tokio::time::resume",
-                "tokio_stream::StreamExt::throttle",
-                "tokio_stream::StreamExt::timeout",
-                "tokio_util::io::SyncIoBridge::new",
-                "tokio_util::task::JoinMap::spawn",
-                "tokio_util::task::JoinMap::spawn_blocking",
-                "tokio_util::task::JoinQueue::spawn",
-                "tokio_util::task::JoinQueue::spawn_blocking",
-                "tokio_util::task::TaskTracker::spawn",
-                "tokio_util::task::TaskTracker::spawn_blocking",
-                "tokio_util::time::DelayQueue::insert",
-                "tokio_util::time::DelayQueue::insert_at",
-                "tokio_util::time::FutureExt::timeout",
-            ])
-            .into_iter()
-            .collect::<Vec<_>>()
-        );
-    }
-
-    #[test]
-    fn driver_lists_match_the_model() {
-        let model_time: BTreeSet<String> = strings_between(DRIVER_RULE, "fn needs_time", "\n}\n")
-            .into_iter()
-            .collect();
-        let (model_only, census_only) = diff(&model_time, &census(Need::Time, None));
-        assert_eq!(model_only, Vec::<String>::new());
-        assert_eq!(
-            census_only,
-            vec![
-                "tokio::sync::mpsc::Sender::send_timeout",
-                "tokio_stream::StreamExt::throttle",
-                "tokio_stream::StreamExt::timeout",
-                "tokio_util::time::DelayQueue::insert",
-                "tokio_util::time::FutureExt::timeout",
-            ]
-        );
-
-        let model_io: BTreeSet<String> = strings_between(DRIVER_RULE, "fn needs_io", "\n}\n")
-            .into_iter()
-            .collect();
-        let (model_only, census_only) = diff(&model_io, &census(Need::Io, None));
-        // `lookup_host` resolves on the blocking pool: it needs no IO driver.
-        assert_eq!(model_only, vec!["tokio::net::lookup_host"]);
-        assert!(confirmed_harmless("tokio::net::lookup_host"));
-        assert_eq!(
-            census_only,
-            vec![
-                "tokio::io::unix::AsyncFd::new",
-                "tokio::io::unix::AsyncFd::try_new",
-                "tokio::net::TcpListener::from_std",
-                "tokio::net::TcpListener::try_from",
-                "tokio::net::TcpSocket::listen",
-                "tokio::net::TcpStream::from_std",
-                "tokio::net::UdpSocket::from_std",
-                "tokio::net::UnixDatagram::bind",
-                "tokio::net::UnixDatagram::from_std",
-                "tokio::net::UnixDatagram::pair",
-                "tokio::net::UnixDatagram::unbound",
-                "tokio::net::UnixListener::from_std",
-                "tokio::net::UnixStream::from_std",
-                "tokio::net::UnixStream::pair",
-                "tokio::net::unix::pipe::OpenOptions::open_receiver",
-                "tokio::process::Command::output",
-                "tokio::process::Command::spawn",
-                "tokio::signal::unix::signal",
-            ]
-        );
-    }
-
-    #[test]
-    fn blocking_methods_match_the_model() {
-        // `("name", argc, "async name")` tuples.
-        let from = BLOCKING_RULE
-            .find("const TOKIO_BLOCKING_METHODS")
-            .expect("METHODS");
-        let body = &BLOCKING_RULE[from..];
-        let body = &body[..body.find("];").expect("end of METHODS")];
-        let model: BTreeSet<(String, u8, String)> = body
-            .split('(')
-            .skip(2)
-            .filter_map(|tuple| {
-                let mut parts = tuple.split(',').map(|p| p.trim().trim_matches(['"', ')']));
-                let name = parts.next()?.to_string();
-                let argc = parts.next()?.parse().ok()?;
-                let instead = parts.next()?.to_string();
-                Some((name, argc, instead))
-            })
-            .collect();
-        assert_eq!(model.len(), 11, "{model:?}");
-        let census: BTreeSet<(String, u8, String)> = tokio_blocking_methods()
-            .map(|a| {
-                let name = a.path.rsplit("::").next().unwrap_or(a.path).to_string();
-                (name, a.args.unwrap_or(0), a.instead.to_string())
-            })
-            .collect();
-        let model_only: Vec<_> = model.difference(&census).collect();
-        let census_only: Vec<_> = census.difference(&model).collect();
-        assert_eq!(model_only, Vec::<&(String, u8, String)>::new());
-        // The oneshot receiver is itself the future: its replacement is `.await`, not `recv`.
-        assert_eq!(
-            census_only,
-            vec![&("blocking_recv".to_string(), 0, "await".to_string())]
-        );
-        assert_eq!(
-            tokio_blocking_method("tokio::sync::oneshot::Receiver::blocking_recv")
-                .map(|a| a.instead),
-            Some("await")
-        );
-    }
-
-    /// `(owner::method, argc, driver)` for each arm of the model's `driver()` match.
-    fn model_drivers() -> BTreeSet<(String, usize, String)> {
-        let file = syn::parse_file(KRATE).expect("krate.rs parses");
-        let mut arms = Vec::new();
-        for item in &file.items {
-            let syn::Item::Impl(imp) = item else { continue };
-            for item in &imp.items {
-                let syn::ImplItem::Fn(f) = item else { continue };
-                if f.sig.ident != "driver" {
-                    continue;
-                }
-                for stmt in &f.block.stmts {
-                    if let syn::Stmt::Expr(syn::Expr::Call(call), _) = stmt {
-                        if let Some(syn::Expr::Match(m)) = call.args.first() {
-                            arms.extend(m.arms.iter().cloned());
-                        }
-                    }
-                }
-            }
-        }
-        assert!(!arms.is_empty(), "no match in `driver()`");
-        fn alternatives(pat: &syn::Pat) -> Vec<&syn::Pat> {
-            match pat {
-                syn::Pat::Or(or) => or.cases.iter().flat_map(alternatives).collect(),
-                other => vec![other],
-            }
-        }
-        fn literals(pat: &syn::Pat) -> Vec<String> {
-            alternatives(pat)
-                .into_iter()
-                .filter_map(|p| match p {
-                    syn::Pat::Lit(l) => match &l.lit {
-                        syn::Lit::Str(s) => Some(s.value()),
-                        syn::Lit::Int(i) => Some(i.base10_digits().to_string()),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect()
-        }
-        let mut out = BTreeSet::new();
-        for arm in arms {
-            let body = arm.body.as_ref();
-            let driver = quote::quote!(#body).to_string().replace(' ', "");
-            let driver = driver
-                .trim_start_matches('{')
-                .trim_end_matches('}')
-                .to_string();
-            for case in alternatives(&arm.pat) {
-                let syn::Pat::Tuple(t) = case else { continue };
-                let elems: Vec<&syn::Pat> = t.elems.iter().collect();
-                let [owner, method, argc] = elems[..] else {
-                    continue;
-                };
-                for owner in literals(owner) {
-                    for method in literals(method) {
-                        for argc in literals(argc) {
-                            out.insert((
-                                format!("{owner}::{method}"),
-                                argc.parse().expect("argc"),
-                                driver.clone(),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn drivers_match_the_model() {
-        let drivers = model_drivers();
-        let of = |kind: &str| -> BTreeSet<String> {
-            drivers
-                .iter()
-                .filter(|(_, _, d)| d.starts_with(kind))
-                .map(|(p, _, _)| p.clone())
-                .collect()
-        };
-
-        // A runtime's `block_on`: panics on a thread that drives a runtime.
-        let (model_only, census_only) = diff(
-            &of("Driver::TokioBlockOn"),
-            &census(Need::NotInRuntime, None),
-        );
-        // actix-rt 2.15 has no `System::block_on` (only `SystemRunner::block_on`).
-        assert_eq!(model_only, vec!["actix_rt::System::block_on"]);
-        // `tokio::main`: a call to a `#[tokio::main]` fn, which the model finds by its attribute.
-        assert_eq!(
-            census_only,
-            vec![
-                "actix_rt::System::new",
-                "actix_rt::SystemRunner::run",
-                "tokio::main",
-                "tokio_util::io::SyncIoBridge::read",
-            ]
-        );
-
-        // Other executors' `block_on`: no panic in async code, a blocked (or hung) thread.
-        let (model_only, census_only) = diff(
-            &of("Driver::OtherBlockOn"),
-            &census(Need::BlocksThread, None),
-        );
-        // futures-lite's `FutureExt` has no `block_on` method (1.13 and 2.6).
-        assert_eq!(
-            model_only,
-            vec!["futures_lite::future::FutureExt::block_on"]
-        );
-        assert_eq!(census_only, Vec::<String>::new());
-
-        // Spawning onto the current runtime: panics without a runtime context.
-        let spawning: BTreeSet<String> = PANICS
-            .iter()
-            .filter(|p| p.id == "tokio.no_runtime_spawn")
-            .flat_map(|p| p.apis.iter().map(|a| a.path.to_string()))
-            .collect();
-        let (model_only, census_only) = diff(&of("Driver::Spawn"), &spawning);
-        // `Runtime::spawn` and `Handle::spawn` name their runtime: no panic site.
-        assert_eq!(
-            model_only,
-            vec![
-                "tokio::runtime::Handle::spawn",
-                "tokio::runtime::Runtime::spawn"
-            ]
-        );
-        assert!(confirmed_harmless("tokio::runtime::Handle::spawn"));
-        assert_eq!(
-            census_only,
-            vec![
-                "tokio_util::task::JoinMap::spawn",
-                "tokio_util::task::JoinQueue::spawn",
-            ]
-        );
-
-        // Local tasks: panic without a `LocalSet`.
-        let (model_only, census_only) = diff(&of("Driver::Local"), &census(Need::LocalSet, None));
-        // `LocalSet::spawn_local` and `run_until` name the set they run on: no panic site.
-        assert_eq!(
-            model_only,
-            vec![
-                "tokio::task::LocalSet::run_until",
-                "tokio::task::LocalSet::spawn_local",
-            ]
-        );
-        assert_eq!(
-            census_only,
-            vec![
-                "tokio_util::task::JoinMap::spawn_local",
-                "tokio_util::task::JoinQueue::spawn_local",
-                "tokio_util::task::TaskTracker::spawn_local",
-            ]
-        );
-    }
 
     #[test]
     fn accessors_answer_from_the_data() {
@@ -750,6 +553,24 @@ mod tests {
         assert!(blocks_on_runtime("tokio::runtime::Handle::block_on"));
         assert!(blocks_in_runtime("tokio::runtime::Runtime::drop"));
         assert!(blocks_in_runtime("reqwest::blocking::Client::new"));
+        assert!(drops_own_runtime("reqwest::blocking::Client::new"));
+        assert!(!drops_own_runtime(
+            "tokio::runtime::Runtime::shutdown_timeout"
+        ));
+        assert!(!drops_own_runtime("tokio::sync::Mutex::blocking_lock"));
+        assert!(is_runtime_type("tokio::runtime::Runtime"));
+        assert!(is_runtime_type("actix_rt::SystemRunner"));
+        assert_eq!(
+            tokio_blocking_method("tokio::sync::oneshot::Receiver::blocking_recv")
+                .map(|a| a.instead),
+            Some("await")
+        );
+        assert_eq!(
+            tokio_blocking_methods_named("blocking_recv")
+                .first()
+                .map(|a| a.instead),
+            Some("recv")
+        );
         assert!(needs_multi_thread("tokio::task::block_in_place"));
         assert!(needs_task("tokio::task::id"));
         assert!(needs_actix_system("actix_rt::Arbiter::new"));

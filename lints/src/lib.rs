@@ -157,4 +157,46 @@ pub(crate) mod testing {
         }
         found
     }
+
+    /// Lints `source` as a binary that depends on a library `client` made of `library`: the
+    /// library is checked first for its summary. `(code, line, level)` per finding in `source`.
+    pub fn lint_with_library(library: &str, source: &str) -> Vec<(&'static str, usize, Level)> {
+        let dependency = |name: &str| Dependency {
+            name: name.to_string(),
+            package: name.to_string(),
+        };
+        let watched = ["tokio", "futures", "actix-rt", "reqwest"].map(dependency);
+        let lib = CrateInfo {
+            name: "client".into(),
+            kind: CrateKind::Lib,
+            dependencies: watched.to_vec(),
+            ..CrateInfo::default()
+        };
+        let analyse = |krate: &CrateInfo, path: &str, source: &str| {
+            let input = FileInput {
+                path,
+                source,
+                module_path: &[],
+            };
+            analyze_file(krate, input).model
+        };
+        let lib_files = [analyse(&lib, "client/src/lib.rs", library)];
+        let summary = check_crate(&lib, &lib_files, &[], &LintLevels::default())
+            .summary
+            .expect("a library has a summary");
+        let mut dependencies = watched.to_vec();
+        dependencies.push(dependency("client"));
+        let bin = CrateInfo {
+            name: "app".into(),
+            kind: CrateKind::Bin,
+            dependencies,
+            summarized: vec!["client".into()],
+            ..CrateInfo::default()
+        };
+        let files = [analyse(&bin, "app/src/main.rs", source)];
+        check_crate(&bin, &files, &[&summary], &LintLevels::default()).diagnostics[0]
+            .iter()
+            .map(|d| (d.code, files[0].line_of(d.primary.range.start), d.level))
+            .collect()
+    }
 }

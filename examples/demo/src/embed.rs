@@ -55,6 +55,14 @@ impl Ingestor {
         drop(self.orders);
         self.runtime.shutdown_timeout(timeout);
     }
+
+    /// Stops at once, then gives the last metrics push a moment to leave.
+    pub fn stop_now(self) {
+        let runtime = self.runtime;
+        let handle = runtime.handle().clone();
+        runtime.shutdown_background();
+        handle.block_on(async { tokio::time::sleep(Duration::from_millis(50)).await });
+    }
 }
 
 /// A handle for host applications that run tasks of their own beside the pipeline.

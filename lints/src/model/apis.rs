@@ -1,6 +1,15 @@
-//! What the watched libraries' APIs do, by canonical path: which block the thread, which need a
-//! runtime context or one of its drivers. The model classifies calls with these tables
-//! ([`super::sinks`]); rules never name an API.
+//! What the watched libraries' APIs do, by canonical path. What panics where comes from the
+//! panic census ([`crate::census`], `lints/data/panics.toml`): which calls need a runtime
+//! context or one of its drivers, which block on a runtime, which drive a future. The lists
+//! here hold what is not a panic: std's blocking calls, the drivers that never panic, the
+//! runtime probes. The model classifies calls with these tables ([`super::sinks`]); rules
+//! never name an API.
+
+use super::krate::Driver;
+use super::types::Family;
+use crate::census;
+use foldhash::{HashMap, HashMapExt};
+use std::sync::LazyLock;
 
 /// Functions and methods that block the thread, by canonical path.
 const BLOCKING: &[&str] = &[
@@ -29,14 +38,11 @@ const BLOCKING: &[&str] = &[
     "std::sync::mpsc::Receiver::recv",
     "std::sync::mpsc::Receiver::recv_timeout",
     "std::thread::JoinHandle::join",
-    "reqwest::blocking::Client::new",
-    "reqwest::blocking::Client::execute",
-    "reqwest::blocking::ClientBuilder::build",
-    "reqwest::blocking::RequestBuilder::send",
 ];
 
-/// Whole modules whose free functions block.
-const BLOCKING_MODULES: &[&str] = &["reqwest::blocking::", "ureq::"];
+/// Whole modules whose free functions block. (`reqwest::blocking` is in the census: in async
+/// code its calls panic in debug builds.)
+const BLOCKING_MODULES: &[&str] = &["ureq::"];
 
 /// Whether a call blocks the thread: one of [`BLOCKING`], a free function of a blocking module,
 /// or a configured blocking function.
@@ -58,56 +64,71 @@ pub fn blocks_long(path: &str) -> bool {
             | "std::thread::JoinHandle::join"
             | "std::io::Stdin::read_line"
             | "std::io::Stdin::read_to_string"
-    ) || path.starts_with("reqwest::blocking::")
-}
-
-/// tokio's blocking methods: name, argument count, and the async method to use instead.
-pub const TOKIO_BLOCKING_METHODS: &[(&str, usize, &str)] = &[
-    ("blocking_recv", 0, "recv"),
-    ("blocking_recv_many", 2, "recv_many"),
-    ("blocking_send", 1, "send"),
-    ("blocking_lock", 0, "lock"),
-    ("blocking_lock_owned", 0, "lock_owned"),
-    ("blocking_read", 0, "read"),
-    ("blocking_write", 0, "write"),
-    ("blocking_acquire", 0, "acquire"),
-    ("blocking_acquire_many", 1, "acquire_many"),
-    ("blocking_acquire_owned", 0, "acquire_owned"),
-    ("blocking_acquire_many_owned", 1, "acquire_many_owned"),
-];
-
-/// The async counterpart of a tokio blocking method.
-pub fn tokio_blocking_method(name: &str) -> Option<(usize, &'static str)> {
-    TOKIO_BLOCKING_METHODS
-        .iter()
-        .find(|(n, ..)| *n == name)
-        .map(|&(_, argc, async_name)| (argc, async_name))
-}
-
-/// tokio functions that need the runtime's timer driver.
-pub fn needs_time(path: &str) -> bool {
-    matches!(
-        path,
-        "tokio::time::sleep"
-            | "tokio::time::sleep_until"
-            | "tokio::time::interval"
-            | "tokio::time::interval_at"
-            | "tokio::time::timeout"
-            | "tokio::time::timeout_at"
     )
 }
 
-/// tokio functions that need the runtime's IO driver.
-pub fn needs_io(path: &str) -> bool {
+/// Drivers that run the future they are given and never panic for where they are called:
+/// they name their runtime or set (the census lists only what panics).
+const NAMED_DRIVERS: &[(&str, Driver)] = &[
+    ("tokio::runtime::Runtime::spawn", Driver::Spawn),
+    ("tokio::runtime::Handle::spawn", Driver::Spawn),
+    ("tokio::runtime::LocalRuntime::spawn_local", Driver::Local),
+    ("tokio::task::LocalSet::spawn_local", Driver::Local),
+    ("tokio::task::LocalSet::run_until", Driver::Local),
+    (
+        "futures_executor::LocalPool::run_until",
+        Driver::OtherBlockOn(Family::Futures),
+    ),
+];
+
+/// The executor family of a census API that parks the thread on a future of its own.
+fn blocking_family(path: &str) -> Family {
+    match super::paths::first_segment(path) {
+        "futures_executor" => Family::Futures,
+        "async_io" => Family::Smol,
+        "async_std" => Family::AsyncStd,
+        _ => Family::Blocking,
+    }
+}
+
+/// Every driver, by canonical path: from the census, a runtime's `block_on` (which panics on
+/// a thread that drives a runtime), another executor's `block_on` (which parks the thread),
+/// a spawn onto the current runtime (which needs one) and a spawn onto the current `LocalSet`;
+/// and the drivers that never panic.
+static DRIVERS: LazyLock<HashMap<&'static str, Driver>> = LazyLock::new(|| {
+    let mut out = HashMap::new();
+    for p in census::PANICS.iter().filter(|p| p.decidable()) {
+        for a in p.apis {
+            let name = super::paths::last_segment(a.path);
+            let driver = match p.need {
+                census::Need::NotInRuntime if name == "block_on" => Driver::TokioBlockOn,
+                census::Need::BlocksThread => Driver::OtherBlockOn(blocking_family(a.path)),
+                census::Need::Runtime if name == "spawn" && a.at == census::At::Call => {
+                    Driver::Spawn
+                }
+                census::Need::LocalSet => Driver::Local,
+                _ => continue,
+            };
+            out.insert(a.path, driver);
+        }
+    }
+    out.extend(NAMED_DRIVERS.iter().copied());
+    out
+});
+
+/// The driver a watched API is, if it runs or blocks on a future it is given.
+pub fn driver(path: &str) -> Option<Driver> {
+    DRIVERS.get(path).copied()
+}
+
+/// Calls that register an actix `System` on the calling thread: after them, code on that
+/// thread has one (even before the runner's `block_on`).
+pub fn registers_actix_system(path: &str) -> bool {
     matches!(
         path,
-        "tokio::net::TcpListener::bind"
-            | "tokio::net::TcpStream::connect"
-            | "tokio::net::UdpSocket::bind"
-            | "tokio::net::UnixListener::bind"
-            | "tokio::net::UnixStream::connect"
-            | "tokio::net::lookup_host"
-            | "tokio::signal::ctrl_c"
+        "actix_rt::System::new"
+            | "actix_rt::System::with_tokio_rt"
+            | "actix_rt::System::set_current"
     )
 }
 

@@ -1081,7 +1081,11 @@ impl<'a> Builder<'a> {
             syn::Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 let receiver = self.prov_of(&m.receiver);
-                if types::is_passthrough_method(&name) {
+                // A watched type's own `into_inner`/`get_ref` hands out what it wraps
+                // (`SyncIoBridge::new(reader).into_inner()` is the reader).
+                let unwraps = matches!(receiver, Prov::Known(Ty::Lib { .. }))
+                    && matches!(name.as_str(), "into_inner" | "get_ref" | "get_mut");
+                if types::is_passthrough_method(&name) && !unwraps {
                     return receiver;
                 }
                 match receiver {
@@ -1640,9 +1644,21 @@ impl<'a> Builder<'a> {
         let known = self.known_erange(e);
         let name = m.method.to_string();
         let mut receiver = self.prov_of(&m.receiver);
-        if name == "block_on" && m.args.is_empty() {
-            // `fut.block_on()`: the extension method of pollster or futures-lite.
-            for ext in ["pollster::FutureExt", "futures_lite::future::FutureExt"] {
+        // `fut.block_on()`, `stream.timeout(d)`: a method of a watched extension trait in
+        // scope (pollster's `FutureExt`, tokio-stream's `StreamExt`). Such a call is taken as
+        // the trait's only when the receiver is not known to be of a type (whose own method of
+        // that name would be called instead), and never as certain.
+        let typed = match &receiver {
+            Prov::Known(_) => true,
+            Prov::Local(b) => self
+                .m
+                .bindings
+                .get(*b)
+                .is_some_and(|b| matches!(b.prov, Prov::Known(_))),
+            _ => false,
+        };
+        if !typed {
+            for ext in crate::census::extension_traits_with(&name, m.args.len()) {
                 if self.scopes.has_trait(ext) {
                     receiver = Prov::Known(Ty::lib(ext));
                 }

@@ -774,7 +774,7 @@ impl<'a> CrateModel<'a> {
             .zip(&def.owned)
             .filter(|(_, &owned)| owned)
             .find_map(|((name, prov), _)| match self.ty(file, prov)? {
-                Ty::Lib { path, .. } if types::RUNTIME_TYPES.contains(&path) => Some(name.clone()),
+                Ty::Lib { path, .. } if types::is_runtime_type(path) => Some(name.clone()),
                 Ty::Crate(inner) if inner != path => self
                     .owning_field_at(&inner, depth + 1)
                     .map(|rest| format!("{name}.{rest}")),
@@ -915,51 +915,15 @@ impl<'a> CrateModel<'a> {
 
     // ----- contexts -----
 
-    /// The driver a call is, if it runs or blocks on a future it is given.
+    /// The driver a call is, if it runs or blocks on a future it is given (see
+    /// [`super::apis::driver`]). The future is an argument, or the receiver of an extension
+    /// method (`fut.block_on()`): a call whose arguments are not known (found in a macro's
+    /// tokens) is not taken for a driver.
     pub fn driver(&self, file: usize, call: CallId) -> Option<Driver> {
-        let c = &self.files[file].calls[call];
-        let target = self.target(file, call);
-        let argc = c.args.len();
-        let external = target.external()?;
-        let method = paths::last_segment(external);
-        let owner = paths::parent_path(external);
-        Some(match (owner, method, argc) {
-            (
-                "tokio::runtime::Runtime"
-                | "tokio::runtime::Handle"
-                | "tokio::runtime::LocalRuntime",
-                "block_on",
-                1,
-            )
-            | ("tokio::task::LocalSet", "block_on", 2)
-            | (
-                "actix_rt::SystemRunner" | "actix_rt::System" | "actix_rt::Runtime",
-                "block_on",
-                1,
-            ) => Driver::TokioBlockOn,
-            ("futures_executor" | "pollster" | "futures_lite::future", "block_on", 1) => {
-                Driver::OtherBlockOn(Family::Blocking)
-            }
-            ("async_io", "block_on", 1) => Driver::OtherBlockOn(Family::Smol),
-            ("async_std::task", "block_on", 1) => Driver::OtherBlockOn(Family::AsyncStd),
-            ("pollster::FutureExt" | "futures_lite::future::FutureExt", "block_on", 0) => {
-                Driver::OtherBlockOn(Family::Blocking)
-            }
-            ("tokio", "spawn", 1)
-            | (
-                "tokio::runtime::Runtime"
-                | "tokio::runtime::Handle"
-                | "tokio::task::JoinSet"
-                | "tokio_util::task::TaskTracker",
-                "spawn",
-                1,
-            ) => Driver::Spawn,
-            ("tokio::task", "spawn_local", 1)
-            | ("tokio::task::LocalSet", "spawn_local" | "run_until", 1)
-            | ("tokio::task::JoinSet", "spawn_local", 1)
-            | ("actix_rt", "spawn", 1) => Driver::Local,
-            _ => return None,
-        })
+        let path = self.target(file, call).external()?;
+        let driver = super::apis::driver(path)?;
+        let on_receiver = crate::census::is_extension_trait(paths::parent_path(path));
+        (on_receiver || !self.files[file].calls[call].args.is_empty()).then_some(driver)
     }
 
     /// What the syntax says about where the code of a context runs: async (with the
@@ -1386,6 +1350,9 @@ fn sync_root(path: &str) -> Option<SyncRoot> {
         | "tokio::runtime::Runtime::spawn_blocking"
         | "tokio::runtime::Handle::spawn_blocking"
         | "tokio::task::JoinSet::spawn_blocking"
+        | "tokio_util::task::TaskTracker::spawn_blocking"
+        | "tokio_util::task::JoinMap::spawn_blocking"
+        | "tokio_util::task::JoinQueue::spawn_blocking"
         | "blocking::unblock"
         | "async_std::task::spawn_blocking"
         | "actix_web::web::block" => SyncRoot::Blocking,

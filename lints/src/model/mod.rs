@@ -5,6 +5,7 @@
 pub mod apis;
 pub mod build;
 pub mod docs;
+pub mod executors;
 pub mod krate;
 pub mod macros;
 pub mod outline;

@@ -2,7 +2,6 @@
 //! inside a value of one of its own (or a dependency's) types.
 
 use super::krate::{CrateModel, Driver};
-use super::types::RUNTIME_TYPES;
 use super::*;
 
 /// Runtime methods that borrow it.
@@ -11,6 +10,7 @@ pub const RUNTIME_BY_REF: &[&str] = &[
     "enter",
     "spawn",
     "spawn_blocking",
+    "spawn_local",
     "handle",
     "metrics",
     "shutdown_timeout",
@@ -31,7 +31,8 @@ pub struct RuntimeDrop {
     pub how: &'static str,
     /// For a value of a struct that owns a runtime: the struct's path and the field.
     pub owner: Option<(String, String)>,
-    /// The binding is also blocked on (`rt.block_on(..)`): in async code that panics first.
+    /// The binding is also blocked on (`rt.block_on(..)`, or made by a call that blocks on it:
+    /// `actix_rt::System::new()`): in async code that panics first.
     pub blocked_on: bool,
     /// `?` and `return` between the binding and the drop, where it is dropped too.
     pub early_exits: Vec<usize>,
@@ -62,7 +63,7 @@ impl CrateModel<'_> {
         }
         let ty = self.ty(file, &b.prov)?;
         let owner = match &ty {
-            _ if RUNTIME_TYPES.iter().any(|r| ty.is(r)) => None,
+            _ if ty.lib_path().is_some_and(super::types::is_runtime_type) => None,
             Ty::Crate(path) => Some((path.clone(), self.runtime_owning_field(path)?)),
             _ => return None,
         };
@@ -117,10 +118,17 @@ impl CrateModel<'_> {
         if method_use("shutdown_background").is_some() {
             return None;
         }
-        let blocked_on = b.uses.iter().any(|u| match u.kind {
-            UseKind::Receiver(call) => self.driver(file, call) == Some(Driver::TokioBlockOn),
-            _ => false,
+        // Creating it blocks on it already: `actix_rt::System::new()` runs its `block_on`.
+        let created_blocking = b.init_call.is_some_and(|call| {
+            self.target(file, call)
+                .external()
+                .is_some_and(crate::census::blocks_on_runtime)
         });
+        let blocked_on = (created_blocking && moved_into_async.is_none())
+            || b.uses.iter().any(|u| match u.kind {
+                UseKind::Receiver(call) => self.driver(file, call) == Some(Driver::TokioBlockOn),
+                _ => false,
+            });
         let explicit_drop = b.uses.iter().find_map(|u| match u.kind {
             UseKind::Arg(call) if self.is_drop_use(file, u) => Some(call),
             _ => None,
@@ -173,6 +181,84 @@ impl CrateModel<'_> {
             owner,
             blocked_on,
             early_exits,
+        })
+    }
+}
+
+/// A runtime ended in a body (`rt.shutdown_background()`, `rt.shutdown_timeout(..)`,
+/// `drop(rt)`) before a handle taken from it is used: `handle.block_on(..)` after the end.
+#[derive(Clone, Copy, Debug)]
+pub struct EndedRuntime {
+    /// The runtime's binding.
+    pub runtime: BindingId,
+    /// The call that ends it.
+    pub end: CallId,
+    /// The handle's binding.
+    pub handle: BindingId,
+}
+
+impl CrateModel<'_> {
+    /// For a call on a handle (`handle.block_on(..)`): the runtime it was taken from, when
+    /// that runtime was ended before the call, in a statement that always runs before it.
+    pub fn runtime_ended_before(&self, file: usize, call: CallId) -> Option<EndedRuntime> {
+        let m = &self.files[file];
+        let c = &m.calls[call];
+        let Callee::Method {
+            receiver: Prov::Local(handle),
+            ..
+        } = &c.callee
+        else {
+            return None;
+        };
+        let h = &m.bindings[*handle];
+        if !self
+            .ty(file, &h.prov)
+            .is_some_and(|t| t.is("tokio::runtime::Handle"))
+        {
+            return None;
+        }
+        // `rt.handle()`, or `rt.handle().clone()`.
+        let init = h.init_call?;
+        let taken = match &m.calls[init].callee {
+            Callee::Method { name, .. } if name == "clone" => m.receiver_call(init)?,
+            _ => init,
+        };
+        let Callee::Method {
+            name,
+            receiver: Prov::Local(runtime),
+        } = &m.calls[taken].callee
+        else {
+            return None;
+        };
+        let rt = &m.bindings[*runtime];
+        let is_runtime = self
+            .ty(file, &rt.prov)
+            .and_then(|t| t.lib_path())
+            .is_some_and(super::types::is_runtime_type);
+        if name != "handle" || !is_runtime {
+            return None;
+        }
+        let end = rt.uses.iter().find_map(|u| {
+            let end = match m.method_call_on(u) {
+                Some((end, "shutdown_background" | "shutdown_timeout")) => end,
+                _ if self.is_drop_use(file, u) => match u.kind {
+                    UseKind::Arg(end) => end,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let e = &m.calls[end];
+            // Before the call, in its body or an enclosing block, on every path.
+            (e.range.end <= c.range.start
+                && m.ctx_within(c.ctx, e.ctx)
+                && !e.in_branch
+                && self.runs_unconditionally(file, end))
+            .then_some(end)
+        })?;
+        Some(EndedRuntime {
+            runtime: *runtime,
+            end,
+            handle: *handle,
         })
     }
 }

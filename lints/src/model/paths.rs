@@ -6,6 +6,7 @@
 pub const WATCHED_CRATES: &[&str] = &[
     "tokio",
     "tokio_util",
+    "tokio_stream",
     "futures",
     "futures_executor",
     "futures_util",
@@ -39,6 +40,16 @@ const ALIASES: &[(&str, &str)] = &[
         "tokio::task::JoinHandle",
     ),
     ("tokio_util::task::task_tracker::", "tokio_util::task::"),
+    ("tokio_util::task::join_map::", "tokio_util::task::"),
+    ("tokio_util::time::delay_queue::", "tokio_util::time::"),
+    (
+        "tokio_util::future::FutureExt",
+        "tokio_util::time::FutureExt",
+    ),
+    (
+        "tokio_stream::stream_ext::StreamExt",
+        "tokio_stream::StreamExt",
+    ),
     ("futures::executor::", "futures_executor::"),
     ("futures_util::", "futures::"),
     ("futures::prelude::", "futures::"),
@@ -65,6 +76,10 @@ const ALIASES: &[(&str, &str)] = &[
     ),
     ("actix_web::rt::", "actix_rt::"),
     ("actix::rt::", "actix_rt::"),
+    ("actix::System", "actix_rt::System"),
+    ("actix::SystemRunner", "actix_rt::SystemRunner"),
+    ("actix::Arbiter", "actix_rt::Arbiter"),
+    ("actix::spawn", "actix_rt::spawn"),
     ("std::sync::LazyLock", "std::sync::LazyLock"),
 ];
 
@@ -72,6 +87,7 @@ const ALIASES: &[(&str, &str)] = &[
 const ALIAS_ROOTS: &[&str] = &[
     "tokio",
     "tokio_util",
+    "tokio_stream",
     "futures",
     "futures_util",
     "futures_lite",
@@ -358,34 +374,6 @@ pub fn is_known_crate(name: &str) -> bool {
     matches!(name, "std" | "core" | "alloc") || WATCHED_CRATES.contains(&name)
 }
 
-/// tokio functions that look up the current runtime when called, and panic without one.
-const NEEDS_RUNTIME_CONTEXT: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn_blocking",
-    "tokio::runtime::Handle::current",
-    "tokio::time::sleep",
-    "tokio::time::sleep_until",
-    "tokio::time::interval",
-    "tokio::time::interval_at",
-    "tokio::time::timeout",
-    "tokio::time::timeout_at",
-    "tokio::net::TcpListener::from_std",
-    "tokio::net::TcpStream::from_std",
-    "tokio::net::UdpSocket::from_std",
-    "tokio::net::UnixListener::bind",
-    "tokio::net::UnixListener::from_std",
-    "tokio::net::UnixStream::from_std",
-    "tokio::net::UnixDatagram::bind",
-    "tokio::net::UnixDatagram::from_std",
-    "tokio::net::UnixDatagram::unbound",
-    "tokio::net::UnixDatagram::pair",
-    "tokio::signal::unix::signal",
-];
-
-pub fn needs_runtime_context(path: &str) -> bool {
-    NEEDS_RUNTIME_CONTEXT.contains(&path)
-}
-
 /// The last segment of a path.
 pub fn last_segment(path: &str) -> &str {
     last_separator(path).map_or(path, |at| &path[at + 2..])
@@ -492,6 +480,18 @@ mod tests {
         assert_eq!(
             canonical("actix_web::rt::System".into()),
             "actix_rt::System"
+        );
+        assert_eq!(
+            canonical("actix::System::current".into()),
+            "actix_rt::System::current"
+        );
+        assert_eq!(
+            canonical("tokio_util::task::join_map::JoinMap".into()),
+            "tokio_util::task::JoinMap"
+        );
+        assert_eq!(
+            canonical("tokio_util::future::FutureExt".into()),
+            "tokio_util::time::FutureExt"
         );
     }
 

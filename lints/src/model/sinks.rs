@@ -11,6 +11,7 @@ use super::summary::{
     SUMMARY_FORMAT,
 };
 use super::*;
+use crate::census;
 use std::collections::VecDeque;
 
 /// A call that is a sink: directly (`rt.block_on(..)`), or a call into a dependency's fn with
@@ -35,10 +36,8 @@ impl<'a> CrateModel<'a> {
     pub fn direct_sink_kinds(&self, file: usize, call: CallId) -> Vec<SinkKind> {
         let c = &self.files[file].calls[call];
         let mut out = Vec::new();
-        match self.driver(file, call) {
-            Some(Driver::TokioBlockOn) => out.push(SinkKind::BlockOnRuntime),
-            Some(Driver::OtherBlockOn(family)) => out.push(SinkKind::BlockOnExecutor(family)),
-            _ => {}
+        if let Some(Driver::OtherBlockOn(family)) = self.driver(file, call) {
+            out.push(SinkKind::BlockOnExecutor(family));
         }
         match self.target(file, call) {
             Target::Fn { fn_ref, .. } => {
@@ -50,20 +49,10 @@ impl<'a> CrateModel<'a> {
             }
             Target::External(path) => {
                 let path = path.as_ref();
-                if path == "tokio::task::block_in_place" {
-                    out.push(SinkKind::BlockInPlace);
-                }
-                if path == "tokio::task::spawn_local" {
-                    out.push(SinkKind::SpawnLocal);
-                }
-                if paths::needs_runtime_context(path) {
-                    out.push(SinkKind::NeedsRuntime);
-                }
-                if apis::needs_time(path) {
-                    out.push(SinkKind::NeedsTime);
-                }
-                if apis::needs_io(path) {
-                    out.push(SinkKind::NeedsIo);
+                for kind in census_sink_kinds(path) {
+                    if !out.contains(&kind) {
+                        out.push(kind);
+                    }
                 }
                 let free_fn = matches!(c.callee, Callee::Path { .. });
                 if apis::is_blocking(path, free_fn, &self.krate.blocking_functions) {
@@ -75,34 +64,49 @@ impl<'a> CrateModel<'a> {
         if self.is_tokio_blocking_method(file, call) {
             out.push(SinkKind::BlockingMethod);
         }
+        // A call whose value is `.await`ed returns a future: it is not one of the sync calls
+        // that block (a receiver taken for the wrong type, `AsyncReadExt::read_to_end`).
+        if c.used_as == ValueUse::Awaited {
+            out.retain(|k| !blocks_synchronously(*k));
+        }
         out
     }
 
-    /// A tokio `blocking_*` method: on a receiver of a tokio sync type, or of unknown type in a
-    /// crate that uses tokio and defines no method of that name.
+    /// A tokio `blocking_*` method: on a receiver of a tokio sync type that has it, or of
+    /// unknown type in a crate that uses tokio and defines no method of that name.
     pub fn is_tokio_blocking_method(&self, file: usize, call: CallId) -> bool {
+        self.tokio_blocking_method(file, call).is_some()
+    }
+
+    /// The census entry of the tokio blocking method a call is (see
+    /// [`CrateModel::is_tokio_blocking_method`]): its async replacement is `instead`.
+    pub fn tokio_blocking_method(&self, file: usize, call: CallId) -> Option<&'static census::Api> {
         let c = &self.files[file].calls[call];
         let Callee::Method { name, .. } = &c.callee else {
-            return false;
+            return None;
         };
-        let Some((argc, _)) = apis::tokio_blocking_method(name) else {
-            return false;
-        };
+        let named = census::tokio_blocking_methods_named(name);
+        let first = named.first()?;
+        let argc = first.args.map_or(0, usize::from);
         if !c.in_macro && c.args.len() != argc {
-            return false;
+            return None;
         }
         match self.receiver_ty(file, call) {
-            Some(ty) => ty
-                .lib_path()
-                .is_some_and(|p| p.starts_with("tokio::sync::")),
+            Some(ty) => {
+                let owner = ty.lib_path()?;
+                named
+                    .iter()
+                    .copied()
+                    .find(|a| paths::parent_path(a.path) == owner)
+            }
             None => {
                 let deps = &self.krate.dependencies;
                 let uses_tokio = deps.is_empty() || deps.iter().any(|d| d.package == "tokio");
-                uses_tokio
-                    && !self
-                        .files
-                        .iter()
-                        .any(|f| f.method_names.iter().any(|n| n == name))
+                let own_method = self
+                    .files
+                    .iter()
+                    .any(|f| f.method_names.iter().any(|n| n == name));
+                (uses_tokio && !own_method).then_some(*first)
             }
         }
     }
@@ -130,7 +134,9 @@ impl<'a> CrateModel<'a> {
                 let target = self.target(fi, id);
                 let target_certain = match target {
                     Target::Fn { certain, .. } | Target::Dep { certain, .. } => *certain,
-                    _ => true,
+                    // A method taken as an extension trait's because the trait is in scope.
+                    _ => !matches!(&c.callee, Callee::Method { receiver: Prov::Known(ty), .. }
+                        if ty.lib_path().is_some_and(census::is_extension_trait)),
                 };
                 for kind in self.direct_sink_kinds(fi, id) {
                     out.push(Sink {
@@ -179,6 +185,13 @@ impl<'a> CrateModel<'a> {
         out
     }
 
+    /// Whether a sink's call panics only with debug assertions on (the census's `debug_only`).
+    pub fn sink_panics_only_in_debug(&self, sink: &Sink) -> bool {
+        self.target(sink.file, sink.call)
+            .external()
+            .is_some_and(census::panics_only_in_debug)
+    }
+
     /// Every sink of the crate.
     pub fn all_sinks(&self) -> &[Sink] {
         &self.sinks
@@ -202,6 +215,20 @@ impl<'a> CrateModel<'a> {
             Target::Dep { fn_ref, .. } => Some(self.deps[fn_ref.0].fns[fn_ref.1].path.clone()),
             _ => None,
         }
+    }
+
+    /// For a call into a dependency whose fn builds and drops a runtime: whether the runtime
+    /// is a value the dependency makes and drops (not a call that does so within itself, as
+    /// `reqwest::blocking` does in debug builds).
+    pub fn dep_sink_drops_a_runtime_value(&self, sink: &Sink) -> bool {
+        let Some((f, index)) = sink.dep else {
+            return false;
+        };
+        let effect = &self.deps[f.0].fns[f.1].effects[index];
+        effect
+            .chain
+            .last()
+            .is_some_and(|link| link.what.starts_with("runtime `"))
     }
 
     /// Notes that follow a sink into a dependency:
@@ -236,7 +263,7 @@ impl<'a> CrateModel<'a> {
                         link.what, link.file, link.line
                     )
                 }
-                SinkKind::DropsRuntime if last => {
+                SinkKind::DropsRuntime if last && link.what.starts_with("runtime `") => {
                     format!(
                         "`{caller}` builds and drops {} ({}:{})",
                         link.what, link.file, link.line
@@ -320,6 +347,18 @@ impl<'a> CrateModel<'a> {
             {
                 continue;
             }
+            // A tokio future polled where it is made, by another executor: the caller's thread
+            // must have a runtime context (`block_on(TcpStream::connect(addr))`). Made and
+            // returned, it is polled by whoever gets it: no effect of the call.
+            let kind = match sink.kind {
+                SinkKind::NeedsRuntimePolled if sink.dep.is_none() => {
+                    if !self.polled_in_place_by_foreign_executor(sink.file, sink.call) {
+                        continue;
+                    }
+                    SinkKind::NeedsRuntime
+                }
+                kind => kind,
+            };
             let what = self.sink_text(sink.file, sink.call);
             let mut chain = vec![link_at(sink.file, sink.call, what.clone())];
             let mut certain = sink.certain;
@@ -330,7 +369,7 @@ impl<'a> CrateModel<'a> {
                 certain &= effect.certain;
             }
             let effect = Effect {
-                kind: sink.kind,
+                kind,
                 certain,
                 sink: what,
                 chain,
@@ -576,6 +615,47 @@ impl<'a> CrateModel<'a> {
             impls,
         }
     }
+}
+
+/// The sink kinds the census gives a watched API: what the place it is called (or polled) in
+/// must have, by the need of each decidable row that lists it. tokio's blocking methods are
+/// found by name ([`CrateModel::is_tokio_blocking_method`]), the drop of a runtime value by
+/// [`super::ownership`], and another executor's `block_on` as a driver.
+fn census_sink_kinds(path: &str) -> impl Iterator<Item = SinkKind> + '_ {
+    use census::{At, Need};
+    census::rows_of(path)
+        .iter()
+        .filter(|(p, _)| p.decidable())
+        .filter_map(move |(p, a)| {
+            Some(match (p.need, a.at) {
+                (Need::Runtime, At::Call) => SinkKind::NeedsRuntime,
+                (Need::Runtime | Need::RuntimePolled, At::Poll) => SinkKind::NeedsRuntimePolled,
+                (Need::Time, _) => SinkKind::NeedsTime,
+                (Need::Io, _) => SinkKind::NeedsIo,
+                (Need::LocalSet, _) => SinkKind::SpawnLocal,
+                (Need::NotInRuntime, _) => SinkKind::BlockOnRuntime,
+                (Need::MultiThread, _) => SinkKind::BlockInPlace,
+                (Need::NotBlockingRegion, _) if census::drops_own_runtime(path) => {
+                    SinkKind::DropsRuntime
+                }
+                (Need::ActixSystem, _) => SinkKind::NeedsActixSystem,
+                (Need::NoFuturesExecutor, _) => SinkKind::RunsFuturesExecutor,
+                _ => return None,
+            })
+        })
+}
+
+/// Sinks that block the calling thread until they return: sync calls, never futures.
+fn blocks_synchronously(kind: SinkKind) -> bool {
+    matches!(
+        kind,
+        SinkKind::BlockOnRuntime
+            | SinkKind::BlockOnExecutor(_)
+            | SinkKind::BlockingMethod
+            | SinkKind::Blocking
+            | SinkKind::DropsRuntime
+            | SinkKind::RunsFuturesExecutor
+    )
 }
 
 /// Sinks that are wrong in any async code: the crate that has them in async code reports them

@@ -153,9 +153,18 @@ pub enum SinkKind {
     NeedsTime,
     /// Needs the runtime's IO driver.
     NeedsIo,
-    /// Builds a tokio runtime and drops it: panics in async code.
+    /// Builds a tokio runtime and drops it: panics in async code (a fn of the crate that
+    /// does, or `reqwest::blocking` in debug builds).
     DropsRuntime,
     /// Leaves a task running that does work (a write, a send) and whose handle is lost: the
     /// end of the caller's runtime cuts it off.
     LeavesTask,
+    /// A tokio future that needs a runtime context when it is first polled (`TcpStream::connect`,
+    /// `tokio::fs::read`): panics where another executor polls it on a thread without one.
+    NeedsRuntimePolled,
+    /// Needs an actix `System` on the thread (`System::current`, `Arbiter::new`).
+    NeedsActixSystem,
+    /// Runs a futures-executor executor (`futures::executor::block_on`, `LocalPool::run`):
+    /// panics inside another one.
+    RunsFuturesExecutor,
 }

@@ -28,8 +28,11 @@ pub enum Family {
     Tokio,
     AsyncStd,
     Smol,
-    /// `futures::executor`, `pollster` and other park-the-thread executors.
+    /// `pollster`, `futures_lite::future::block_on` and other park-the-thread executors.
     Blocking,
+    /// futures-executor's `block_on` and `LocalPool`: they park the thread too, and mark it,
+    /// so that another of them on the same thread panics.
+    Futures,
 }
 
 /// A known type: a watched library type by canonical path, or a type of the crate.
@@ -111,13 +114,11 @@ impl Prov {
     }
 }
 
-/// Runtimes that wait for their threads when dropped (and panic when that happens in async code).
-pub const RUNTIME_TYPES: &[&str] = &[
-    "tokio::runtime::Runtime",
-    "tokio::runtime::LocalRuntime",
-    "actix_rt::Runtime",
-    "actix_rt::SystemRunner",
-];
+/// Runtimes that wait for their threads when dropped (and panic when that happens in async
+/// code): the census's drops of runtime values ([`crate::census::is_runtime_type`]).
+pub fn is_runtime_type(path: &str) -> bool {
+    crate::census::is_runtime_type(path)
+}
 
 /// Watched types a receiver can be known as, by canonical path.
 const LIB_TYPES: &[&str] = &[
@@ -130,6 +131,17 @@ const LIB_TYPES: &[&str] = &[
     "tokio::task::JoinSet",
     "tokio::task::JoinHandle",
     "tokio_util::task::TaskTracker",
+    "tokio_util::task::JoinMap",
+    "tokio_util::task::JoinQueue",
+    "tokio_util::time::DelayQueue",
+    "tokio_util::io::SyncIoBridge",
+    "tokio::net::TcpSocket",
+    "tokio::net::UnixSocket",
+    "tokio::net::unix::pipe::OpenOptions",
+    "tokio::process::Command",
+    "tokio::time::Interval",
+    "tokio::io::Stdout",
+    "tokio::io::Stderr",
     "tokio::sync::mpsc::Sender",
     "tokio::sync::mpsc::Receiver",
     "tokio::sync::mpsc::UnboundedSender",
@@ -151,11 +163,13 @@ const LIB_TYPES: &[&str] = &[
     "async_executor::LocalExecutor",
     "async_task::Task",
     "futures_executor::LocalPool",
+    "futures_executor::BlockingStream",
     "std::thread::Builder",
     "std::thread::Scope",
     "reqwest::blocking::Client",
     "reqwest::blocking::ClientBuilder",
     "reqwest::blocking::RequestBuilder",
+    "reqwest::blocking::Response",
     "std::process::Command",
     "std::io::Stdin",
     "std::sync::mpsc::Sender",
@@ -166,8 +180,14 @@ const LIB_TYPES: &[&str] = &[
     "rayon::Scope",
 ];
 
+/// A watched type by its canonical path: one of [`LIB_TYPES`], or a type or trait whose
+/// methods the census lists.
 pub fn lib_type(path: &str) -> Option<&'static str> {
-    LIB_TYPES.iter().copied().find(|t| *t == path)
+    LIB_TYPES
+        .iter()
+        .copied()
+        .find(|t| *t == path)
+        .or_else(|| crate::census::owner(path))
 }
 
 /// Read back from a cache, a library type's path must be one of [`LIB_TYPES`].
@@ -296,6 +316,16 @@ fn builder(flavor: Flavor) -> Ty {
     }
 }
 
+/// An actix `System`'s runner: a current-thread runtime with a `LocalSet`.
+fn actix_system() -> Ty {
+    Ty::Lib {
+        path: "actix_rt::SystemRunner",
+        flavor: Flavor::Local,
+        time: true,
+        io: true,
+    }
+}
+
 /// The value a watched constructor or free function returns.
 pub fn constructor(path: &str) -> Option<Ty> {
     let channel =
@@ -323,6 +353,32 @@ pub fn constructor(path: &str) -> Option<Ty> {
         "tokio_util::task::TaskTracker::new" | "tokio_util::task::TaskTracker::default" => {
             Ty::lib("tokio_util::task::TaskTracker")
         }
+        "tokio_util::task::JoinMap::new"
+        | "tokio_util::task::JoinMap::default"
+        | "tokio_util::task::JoinMap::with_hasher"
+        | "tokio_util::task::JoinMap::with_capacity" => Ty::lib("tokio_util::task::JoinMap"),
+        "tokio_util::task::JoinQueue::new"
+        | "tokio_util::task::JoinQueue::default"
+        | "tokio_util::task::JoinQueue::with_capacity" => Ty::lib("tokio_util::task::JoinQueue"),
+        "tokio_util::time::DelayQueue::new"
+        | "tokio_util::time::DelayQueue::default"
+        | "tokio_util::time::DelayQueue::with_capacity" => Ty::lib("tokio_util::time::DelayQueue"),
+        "tokio_util::io::SyncIoBridge::new" | "tokio_util::io::SyncIoBridge::new_with_handle" => {
+            Ty::lib("tokio_util::io::SyncIoBridge")
+        }
+        "tokio::net::TcpSocket::new_v4"
+        | "tokio::net::TcpSocket::new_v6"
+        | "tokio::net::TcpSocket::from_std_stream" => Ty::lib("tokio::net::TcpSocket"),
+        "tokio::net::UnixSocket::new_stream" | "tokio::net::UnixSocket::new_datagram" => {
+            Ty::lib("tokio::net::UnixSocket")
+        }
+        "tokio::net::unix::pipe::OpenOptions::new" => {
+            Ty::lib("tokio::net::unix::pipe::OpenOptions")
+        }
+        "tokio::process::Command::new" => Ty::lib("tokio::process::Command"),
+        "tokio::io::stdout" => Ty::lib("tokio::io::Stdout"),
+        "tokio::io::stderr" => Ty::lib("tokio::io::Stderr"),
+        "tokio::time::interval" | "tokio::time::interval_at" => Ty::lib("tokio::time::Interval"),
         "tokio::spawn"
         | "tokio::task::spawn_blocking"
         | "tokio::task::spawn_local"
@@ -357,7 +413,7 @@ pub fn constructor(path: &str) -> Option<Ty> {
         "tokio::sync::Notify::new" | "tokio::sync::Notify::const_new" => {
             Ty::lib("tokio::sync::Notify")
         }
-        "actix_rt::System::new" => Ty::lib("actix_rt::SystemRunner"),
+        "actix_rt::System::new" => actix_system(),
         "actix_rt::Runtime::new" => Ty::Lib {
             path: "actix_rt::Runtime",
             flavor: Flavor::Local,
@@ -372,6 +428,8 @@ pub fn constructor(path: &str) -> Option<Ty> {
         "std::thread::Builder::new" => Ty::lib("std::thread::Builder"),
         "std::process::Command::new" => Ty::lib("std::process::Command"),
         "reqwest::blocking::Client::new" => Ty::lib("reqwest::blocking::Client"),
+        "reqwest::blocking::get" => Ty::lib("reqwest::blocking::Response"),
+        "futures_executor::block_on_stream" => Ty::lib("futures_executor::BlockingStream"),
         "reqwest::blocking::Client::builder" | "reqwest::blocking::ClientBuilder::new" => {
             Ty::lib("reqwest::blocking::ClientBuilder")
         }
@@ -442,7 +500,7 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
         ("tokio::sync::watch::Sender", "subscribe") => {
             Some(Ty::lib("tokio::sync::watch::Receiver"))
         }
-        ("actix_rt::System", "new") => Some(Ty::lib("actix_rt::SystemRunner")),
+        ("actix_rt::System", "new") => Some(actix_system()),
         ("tokio::task::LocalSet", "unhandled_panic") => Some(Ty::lib("tokio::task::LocalSet")),
         (
             "std::process::Command",
@@ -450,12 +508,22 @@ pub fn method_result(receiver: &Ty, method: &str) -> Option<Ty> {
             | "stdout" | "stderr",
         ) => Some(Ty::lib("std::process::Command")),
         ("std::io::Stdin", "lock") => Some(Ty::lib("std::io::Stdin")),
+        (
+            "tokio::process::Command",
+            "arg" | "args" | "env" | "envs" | "env_remove" | "env_clear" | "current_dir" | "stdin"
+            | "stdout" | "stderr" | "kill_on_drop" | "uid" | "gid" | "arg0" | "process_group"
+            | "creation_flags",
+        ) => Some(Ty::lib("tokio::process::Command")),
+        ("tokio::net::unix::pipe::OpenOptions", "read_write" | "unchecked") => {
+            Some(Ty::lib("tokio::net::unix::pipe::OpenOptions"))
+        }
         ("reqwest::blocking::ClientBuilder", "build") => Some(Ty::lib("reqwest::blocking::Client")),
         (
             "reqwest::blocking::Client",
             "get" | "post" | "put" | "patch" | "delete" | "head" | "request",
         ) => Some(Ty::lib("reqwest::blocking::RequestBuilder")),
-        ("reqwest::blocking::RequestBuilder", "send") => None,
+        ("reqwest::blocking::RequestBuilder", "send")
+        | ("reqwest::blocking::Client", "execute") => Some(Ty::lib("reqwest::blocking::Response")),
         ("reqwest::blocking::RequestBuilder", _) => {
             Some(Ty::lib("reqwest::blocking::RequestBuilder"))
         }

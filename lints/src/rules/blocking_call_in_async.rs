@@ -8,10 +8,10 @@ crate::declare_lint! {
     /// ## What it does
     /// Finds calls that block the thread — `std::thread::sleep`, `std::fs` functions and
     /// `File::open`/`create`, `std::net::TcpStream::connect`, `Command::output`/`status`,
-    /// `stdin().read_line`, `std::sync::mpsc` `recv`, `std::thread::JoinHandle::join`,
-    /// `reqwest::blocking` (which also panics in debug builds when a client is built in async
-    /// code), `ureq`, and the paths listed in the `blocking-functions`
-    /// configuration — made directly in async code.
+    /// `stdin().read_line`, `std::sync::mpsc` `recv`, `std::thread::JoinHandle::join`, `ureq`,
+    /// and the paths listed in the `blocking-functions` configuration — made directly in async
+    /// code. (`reqwest::blocking` also panics there in debug builds: `runtime_dropped_in_async`
+    /// reports it.)
     ///
     /// ## Why is this bad?
     /// An executor thread that blocks runs nothing else: every other task on it waits. On a
@@ -151,10 +151,6 @@ pub fn check(cx: &mut LintCx<'_>) {
             p if p.starts_with("std::fs::") => d.help.push(
                 "use `tokio::fs` (or another runtime's async file API), or move the work into `tokio::task::spawn_blocking`".into(),
             ),
-            p if p.starts_with("reqwest::blocking::") => {
-                d.notes.push("in debug builds `reqwest::blocking` panics when used in async code: it builds and drops a runtime of its own".into());
-                d.help.push("use the async `reqwest::Client` and `.await` its requests".into());
-            }
             p if p.starts_with("std::process::") => d.help.push(
                 "use `tokio::process::Command` and `.await` its output, or move the call into `tokio::task::spawn_blocking`".into(),
             ),

@@ -9,7 +9,8 @@ crate::declare_lint! {
     /// Finds executors that block the calling thread until a future completes
     /// (`futures::executor::block_on`, `pollster::block_on` and its `.block_on()` form,
     /// `async_std::task::block_on`, `smol::block_on`, `futures_lite::future::block_on`,
-    /// `async_io::block_on`) called from async code.
+    /// `async_io::block_on`) called from async code. (futures' `block_on` inside a future that
+    /// futures' own executor polls panics instead: `nested_local_pool` reports it.)
     ///
     /// ## Why is this bad?
     /// They do not panic; they park the thread. On a current-thread runtime (the default of
@@ -49,10 +50,11 @@ pub fn check(cx: &mut LintCx<'_>) {
             };
             let (file, id) = (sink.file, sink.call);
             let call = &cx.files()[file].calls[id];
-            // async-std runs a nested `block_on` of its own on the same thread.
+            // async-std runs a nested `block_on` of its own on the same thread; futures'
+            // executor panics inside its own (`nested_local_pool` reports that).
             let Some(site) = cx.wrong_site(&sink, |k| match k {
                 SiteKind::Async(runtime) => {
-                    !(family == Family::AsyncStd && runtime.family == Family::AsyncStd)
+                    !(family == runtime.family && matches!(family, Family::AsyncStd | Family::Futures))
                 }
                 _ => false,
             }) else {

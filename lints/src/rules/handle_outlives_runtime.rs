@@ -1,5 +1,5 @@
 use crate::model::ownership::RUNTIME_BY_REF as BY_REF;
-use crate::model::types::RUNTIME_TYPES as RUNTIMES;
+use crate::model::types::is_runtime_type;
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::{Callee, CallId, CtxKind, FileModel, Prov, UseKind, ValueUse};
@@ -51,7 +51,7 @@ pub fn check(cx: &mut LintCx<'_>) {
             let Some(ty) = cx.cm.receiver_ty(file, id) else {
                 continue;
             };
-            if !RUNTIMES.iter().any(|r| ty.is(r)) {
+            if !ty.lib_path().is_some_and(is_runtime_type) {
                 continue;
             }
             let handle = through_clone(m, id);

@@ -8,8 +8,11 @@ use crate::model::summary::SinkKind;
 crate::declare_lint! {
     /// ## What it does
     /// Finds a tokio runtime's `block_on` (`Runtime`, `Handle`, `LocalRuntime`, `LocalSet`, actix
-    /// `System`) called from async code, and calls from async code to a fn annotated
-    /// `#[tokio::main]` (or another runtime-entry attribute), which builds a runtime and blocks on it.
+    /// `SystemRunner` and `Runtime`) called from async code, and calls from async code to a fn
+    /// annotated `#[tokio::main]` (or another runtime-entry attribute), which builds a runtime
+    /// and blocks on it. Also the calls that block on a runtime without being handed a future:
+    /// `actix_rt::System::new()` (which runs its `block_on` at once), `SystemRunner::run`, and
+    /// every read and write of tokio-util's `SyncIoBridge`.
     ///
     /// ## Why is this bad?
     /// The thread is already driving a runtime, so tokio refuses to block it and panics:
@@ -102,11 +105,19 @@ pub fn check(cx: &mut LintCx<'_>) {
                 format!("remove `#[{attr}]` so that `{name}` is a plain `async fn`, and `.await` it"),
                 None,
             )
-        } else {
-            let callee = cx.cm.sink_dep_path(&sink).unwrap_or_default();
+        } else if let Some(callee) = cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some()) {
             (
                 format!("`{callee}` blocks on a tokio runtime and is called from async code"),
                 format!("call `{callee}` inside `tokio::task::spawn_blocking`, or use an async API of the library and `.await` it"),
+                None,
+            )
+        } else {
+            // A watched call that blocks on a runtime without being handed a future:
+            // `actix_rt::System::new()`, `SystemRunner::run`, `SyncIoBridge`'s reads and writes.
+            let callee = cx.cm.sink_text(file, id);
+            (
+                format!("`{callee}` blocks on a runtime and is called from async code"),
+                format!("call `{callee}` on a thread of its own, or inside `tokio::task::spawn_blocking`"),
                 None,
             )
         };

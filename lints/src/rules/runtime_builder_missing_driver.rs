@@ -8,12 +8,17 @@ crate::declare_lint! {
     /// ## What it does
     /// Finds a runtime built with `Builder::new_current_thread()`/`new_multi_thread()` without
     /// `enable_time` (or `enable_io`, or `enable_all`) whose `block_on` or `spawn` future uses
-    /// tokio timers (or tokio sockets).
+    /// tokio timers (or tokio IO). Timers are `sleep`, `interval`, `timeout` (and their `_at`
+    /// forms), `Sender::send_timeout`, tokio-util's `DelayQueue` and `timeout` extension, and
+    /// tokio-stream's `timeout` and `throttle`; IO is sockets (`bind`, `connect`, `from_std`,
+    /// `pair`, `TcpSocket::listen`), unix pipes, `AsyncFd`, `process::Command`, and signals.
+    /// DNS (`lookup_host`), `tokio::fs` and `spawn_blocking` run on the blocking pool and need
+    /// no driver.
     ///
     /// ## Why is this bad?
     /// A builder enables no driver by default. The first timer or socket panics:
-    /// `A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the
-    /// runtime builder to enable timers.` (or the same for IO).
+    /// `` A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the
+    /// runtime builder to enable timers. `` (or the same for IO).
     ///
     /// ## Example
     /// ```rust,ignore

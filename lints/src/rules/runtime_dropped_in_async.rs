@@ -12,7 +12,14 @@ crate::declare_lint! {
     /// A value of the crate's own type that owns a runtime (in a field held by value or in a
     /// `Box`, directly or through another such struct) is followed the same way, at warn
     /// level; one whose type has a `Drop` impl, or that is passed to a method taking `self`, is
-    /// not reported.
+    /// not reported. actix's `Runtime` and `SystemRunner` and tokio's `LocalRuntime` are
+    /// runtimes too.
+    ///
+    /// Also the `reqwest::blocking` calls that wait for the client's thread (`Client::new`,
+    /// `get`, `send`, `execute`, `Response::text`/`bytes`/`json`/`read`, ...): with debug
+    /// assertions on, each builds and drops a throw-away runtime to detect async code, and
+    /// panics with the same message; in release builds it blocks the thread instead. Making a
+    /// builder or a request, and dropping a client, do not wait and are not reported.
     ///
     /// ## Why is this bad?
     /// Dropping a runtime waits for its blocking threads, and waiting is not allowed on a thread
@@ -93,23 +100,40 @@ pub fn check(cx: &mut LintCx<'_>) {
         d.help.push(help);
         cx.emit(file, d);
     }
-    // Calls into a dependency's fn that builds and drops a runtime.
+    // Calls that build and drop a runtime: a dependency's fn that does, or a watched API that
+    // does in debug builds (`reqwest::blocking`).
     for sink in cx.sinks(SinkKind::DropsRuntime) {
         let Some(site) = cx.wrong_site(&sink, SiteKind::is_maybe_tokio_async) else {
             continue;
         };
         let (file, id) = (sink.file, sink.call);
         let call = &cx.files()[file].calls[id];
-        let path = cx.cm.sink_dep_path(&sink).unwrap_or_default();
-        let mut d = cx.diagnostic(
-            &LINT,
-            Certainty::of(sink.certain && site.certain),
-            format!("`{path}` builds and drops a tokio runtime, and is called from async code"),
-            Label::new(call.label_range.clone(), "the runtime is dropped inside this call"),
-        );
+        let certainty = Certainty::of(sink.certain && site.certain);
+        let (message, label, help) = match cx.cm.sink_dep_path(&sink).filter(|_| sink.dep.is_some()) {
+            // The dependency makes a call that does so itself (`reqwest::blocking`).
+            Some(path) if !cx.cm.dep_sink_drops_a_runtime_value(&sink) => (
+                format!("`{path}` makes a blocking call that panics in async code in debug builds, and is called from async code"),
+                "this blocks in async code".to_string(),
+                format!("call `{path}` inside `tokio::task::spawn_blocking`, or use an async API of the library"),
+            ),
+            Some(path) => (
+                format!("`{path}` builds and drops a tokio runtime, and is called from async code"),
+                "the runtime is dropped inside this call".to_string(),
+                format!("call `{path}` inside `tokio::task::spawn_blocking`, or use an async API of the library"),
+            ),
+            None => (
+                format!("`{}` blocks in async code", cx.cm.sink_text(file, id)),
+                "this builds and drops a tokio runtime in debug builds, and blocks the thread".to_string(),
+                "use the library's async client and `.await` it, or make this call inside `tokio::task::spawn_blocking`".to_string(),
+            ),
+        };
+        let mut d = cx.diagnostic(&LINT, certainty, message, Label::new(call.label_range.clone(), label));
         cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
+        if sink.dep.is_none() && cx.cm.sink_panics_only_in_debug(&sink) {
+            d.notes.push("with debug assertions on (debug builds, tests) it builds a throw-away runtime to detect async code, and dropping it panics; in release builds it does not panic but blocks the thread until the response arrives".into());
+        }
         d.notes.push(PANIC.into());
-        d.help.push(format!("call `{path}` inside `tokio::task::spawn_blocking`, or use an async API of the library"));
+        d.help.push(help);
         cx.emit(file, d);
     }
 }

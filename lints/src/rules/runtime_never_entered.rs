@@ -1,7 +1,8 @@
 use super::{Certainty, LintCx};
 use crate::diagnostic::Label;
 use crate::model::krate::Exec;
-use crate::model::{paths, Prov};
+use crate::model::summary::SinkKind;
+use crate::model::Prov;
 
 crate::declare_lint! {
     /// ## What it does
@@ -87,13 +88,9 @@ pub fn check(cx: &mut LintCx<'_>) {
         }
 
         // (b) context-needing calls beside an unentered runtime, in plain sync fns.
-        for (id, call) in m.calls.iter().enumerate() {
-            let Some(path) = cx.cm.target(file, id).external() else {
-                continue;
-            };
-            if !paths::needs_runtime_context(path) {
-                continue;
-            }
+        let needing = cx.sinks(SinkKind::NeedsRuntime);
+        for id in needing.iter().filter(|s| s.file == file && s.dep.is_none()).map(|s| s.call) {
+            let call = &m.calls[id];
             // In a plain sync fn that nothing known calls: where a runtime-less, async or
             // entered place calls it, other lints answer (or nothing is wrong).
             let in_plain_fn = matches!(

@@ -9,6 +9,9 @@ crate::declare_lint! {
     /// Finds `tokio::task::spawn_local` called where no `LocalSet` or `LocalRuntime` runs the
     /// code: the body of `#[tokio::main]`/`#[tokio::test]` without `flavor = "local"`, futures
     /// given to `tokio::spawn` or to a runtime's `block_on`, and sync code without a runtime.
+    /// The same for the other local spawners: `JoinSet::spawn_local`, tokio-util's
+    /// `TaskTracker`, `JoinMap` and `JoinQueue` `spawn_local`, and `actix_rt::spawn` (which
+    /// needs actix's `LocalSet`).
     ///
     /// ## Why is this bad?
     /// `spawn_local` puts the task on the current `LocalSet`; without one it panics:

@@ -2,7 +2,7 @@ use super::{Certainty, LintCx};
 use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
 use crate::model::sites::SiteKind;
 use crate::model::summary::SinkKind;
-use crate::model::{apis, Callee};
+use crate::model::Callee;
 
 crate::declare_lint! {
     /// ## What it does
@@ -67,9 +67,9 @@ pub fn check(cx: &mut LintCx<'_>) {
         let mut d = cx.diagnostic(&LINT, certainty, message, label);
         cx.explain(&mut d, file, call.ctx, &site, Some(&sink));
         d.notes.push(PANIC.into());
-        let replacement = method.and_then(apis::tokio_blocking_method);
+        let replacement = method.and(cx.cm.tokio_blocking_method(file, id)).map(|a| a.instead);
         match replacement {
-            Some((_, async_name)) if site.direct() && !call.in_macro && cx.can_await_in(file, call.ctx) => {
+            Some(async_name) if site.direct() && !call.in_macro && cx.can_await_in(file, call.ctx) => {
                 let tokio_receiver = cx
                     .cm
                     .receiver_ty(file, id)
@@ -79,22 +79,43 @@ pub fn check(cx: &mut LintCx<'_>) {
                 } else {
                     Applicability::MaybeIncorrect
                 };
-                d.suggestions.push(Suggestion {
-                    message: format!("use the async `{async_name}` and `.await` it"),
-                    edits: vec![
-                        Edit {
-                            range: call.callee_range.clone(),
-                            replacement: async_name.to_string(),
-                        },
-                        Edit {
-                            range: call.range.end..call.range.end,
+                // The oneshot receiver is itself the future: `.blocking_recv()` becomes `.await`.
+                let (message, edits) = if async_name == "await" {
+                    (
+                        "`.await` the receiver instead".to_string(),
+                        vec![Edit {
+                            range: call
+                                .receiver_range
+                                .as_ref()
+                                .map_or(call.callee_range.start, |r| r.end)..call.range.end,
                             replacement: ".await".into(),
-                        },
-                    ],
+                        }],
+                    )
+                } else {
+                    (
+                        format!("use the async `{async_name}` and `.await` it"),
+                        vec![
+                            Edit {
+                                range: call.callee_range.clone(),
+                                replacement: async_name.to_string(),
+                            },
+                            Edit {
+                                range: call.range.end..call.range.end,
+                                replacement: ".await".into(),
+                            },
+                        ],
+                    )
+                };
+                d.suggestions.push(Suggestion {
+                    message,
+                    edits,
                     applicability,
                 });
             }
-            Some((_, async_name)) => d.help.push(format!(
+            Some("await") => d.help.push(
+                "make the caller async and `.await` the receiver, or move the blocking call into `tokio::task::spawn_blocking`".into(),
+            ),
+            Some(async_name) => d.help.push(format!(
                 "make the caller async and use `{async_name}(..).await`, or move the blocking call into `tokio::task::spawn_blocking`"
             )),
             None => d.help.push("call it inside `tokio::task::spawn_blocking`, or use the library's async API and `.await` it".into()),
