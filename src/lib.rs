@@ -150,7 +150,14 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         };
         discover::cargo_project(&cwd, &selection, &mut finder)?
     } else {
-        let plan = discover::paths(&cwd, &args.paths, &mut finder)?;
+        let store = (!args.no_cache)
+            .then(cache::SummaryStore::default_dir)
+            .flatten();
+        let dependencies = discover::DependencyOptions {
+            enabled: !args.no_deps,
+            cache: store.as_deref(),
+        };
+        let plan = discover::paths(&cwd, &args.paths, &mut finder, dependencies)?;
         warn_about_empty_directories(&cwd, &args.paths, &plan);
         plan
     };

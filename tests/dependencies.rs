@@ -168,6 +168,13 @@ fn calls_into_dependencies_are_followed_through_their_sources() {
         "{}",
         human.stderr
     );
+    // Named files (a pre-commit hook) are checked with the same summaries.
+    let named = run(
+        &dir,
+        &store,
+        &["--no-cache", "--message-format", "short", "src/main.rs"],
+    );
+    assert_eq!(findings(&named), EXPECTED[1..], "{}", named.stderr);
     // Turned off, nothing is followed.
     let off = run(
         &dir,
@@ -292,4 +299,39 @@ fn without_a_lock_file_dependencies_are_not_read() {
         out.stderr
     );
     assert!(!dir.join("Cargo.lock").exists(), "no lock file is written");
+}
+
+/// Reading the dependency graph makes cargo ask rustc for the target's cfgs: the rustc, the
+/// wrappers and the flags a project's `.cargo/config.toml` names are not used for it.
+#[cfg(unix)]
+#[test]
+fn reading_dependencies_runs_no_program_the_project_configures() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = tmp.path().join("app");
+    let store = tmp.path().join("store");
+    project(&dir, '2');
+    let marker = tmp.path().join("ran");
+    let wrapper = tmp.path().join("wrapper.sh");
+    fs::write(
+        &wrapper,
+        format!("#!/bin/sh\ntouch '{}'\nexec \"$@\"\n", marker.display()),
+    )
+    .expect("write the wrapper");
+    fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let config = fs::read_to_string(dir.join(".cargo/config.toml")).expect("the config");
+    for key in ["rustc-wrapper", "rustc-workspace-wrapper", "rustc"] {
+        write(
+            &dir,
+            ".cargo/config.toml",
+            &format!("{config}\n[build]\n{key} = \"{}\"\n", wrapper.display()),
+        );
+        let out = run(
+            &dir,
+            &store,
+            &["--no-cache", "--message-format", "short", "-v"],
+        );
+        assert_eq!(findings(&out), EXPECTED, "{key}: {}", out.stderr);
+        assert!(!marker.exists(), "{key}: the configured program ran");
+    }
 }

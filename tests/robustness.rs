@@ -369,7 +369,16 @@ fn a_file_that_vanishes_during_the_run_is_reported() {
     write(tmp.path(), "gone.rs", FINDING);
     let mut finder =
         appstract_lint::config::Finder::new(tmp.path(), None, Default::default()).unwrap();
-    let plan = appstract_lint::discover::paths(tmp.path(), &[".".into()], &mut finder).unwrap();
+    let plan = appstract_lint::discover::paths(
+        tmp.path(),
+        &[".".into()],
+        &mut finder,
+        appstract_lint::discover::DependencyOptions {
+            enabled: false,
+            cache: None,
+        },
+    )
+    .unwrap();
     fs::remove_file(tmp.path().join("gone.rs")).unwrap();
     let report = appstract_lint::lint(&plan, 1).unwrap();
     let codes: Vec<(&str, &str)> = report

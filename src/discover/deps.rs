@@ -8,9 +8,7 @@
 use appstract_lints::model::paths;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Every package of the dependency graph that is not a workspace member.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -231,14 +229,11 @@ fn graph_key(root: &Path, members: &[PathBuf]) -> u128 {
 /// without the network or without writing `Cargo.lock` (no lock file, sources not on disk):
 /// the run goes on without dependency summaries.
 pub fn read_graph(cwd: &Path, manifest: Option<&Path>) -> Result<DependencyGraph, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let mut command = Command::new(&cargo);
-    command
-        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
-        .current_dir(cwd);
-    if let Some(manifest) = manifest {
-        command.arg("--manifest-path").arg(manifest);
-    }
+    let (_, mut command) = super::cargo_metadata(
+        cwd,
+        &["--format-version", "1", "--offline", "--locked"],
+        manifest,
+    );
     let output = command
         .output()
         .map_err(|err| format!("cannot run `cargo metadata`: {err}"))?;

@@ -5,9 +5,7 @@ use super::{Package, PathDependency, Selection, Target};
 use crate::error::Error;
 use appstract_lints::{CrateKind, Dependency};
 use serde::Deserialize;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[derive(Deserialize)]
 struct Metadata {
@@ -197,15 +195,8 @@ impl Spec {
 }
 
 fn run_cargo_metadata(cwd: &Path, manifest: Option<&Path>) -> Result<Metadata, Error> {
-    // Under `cargo appstract-lint`, `CARGO` names the cargo that ran us.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let mut command = Command::new(&cargo);
-    command
-        .args(["metadata", "--no-deps", "--format-version", "1"])
-        .current_dir(cwd);
-    if let Some(manifest) = manifest {
-        command.arg("--manifest-path").arg(manifest);
-    }
+    let (cargo, mut command) =
+        super::cargo_metadata(cwd, &["--no-deps", "--format-version", "1"], manifest);
     let output = command.output().map_err(|err| {
         Error::new(format!(
             "cannot run `{} metadata`: {err}",

@@ -17,8 +17,34 @@ use crate::paths;
 use appstract_lints::{CrateInfo, CrateKind, Dependency, Level};
 use deps::DependencyGraph;
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::Arc;
+
+/// `cargo metadata` with `args`, run so that no program the project configures runs: cargo
+/// asks rustc for the target's cfgs when it resolves dependencies, through the `rustc`,
+/// `rustc-wrapper`, `rustc-workspace-wrapper` and `rustflags` of `.cargo/config.toml` unless
+/// the environment overrides them (an empty value means none). A `RUSTC` of the user's own
+/// environment is kept. Under `cargo appstract-lint`, `CARGO` names the cargo that ran us.
+fn cargo_metadata(cwd: &Path, args: &[&str], manifest: Option<&Path>) -> (OsString, Command) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let mut command = Command::new(&cargo);
+    command
+        .arg("metadata")
+        .args(args)
+        .current_dir(cwd)
+        .env("RUSTC_WRAPPER", "")
+        .env("RUSTC_WORKSPACE_WRAPPER", "")
+        .env("CARGO_ENCODED_RUSTFLAGS", "");
+    if std::env::var_os("RUSTC").is_none() {
+        command.env("RUSTC", "rustc");
+    }
+    if let Some(manifest) = manifest {
+        command.arg("--manifest-path").arg(manifest);
+    }
+    (cargo, command)
+}
 
 /// Which packages of a cargo project to lint: cargo's package selection flags.
 #[derive(Debug, Clone, Default)]
@@ -433,7 +459,12 @@ pub fn cargo_project(
 }
 
 /// The files named by `args` (files, and `.rs` files under directories), in their packages.
-pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Result<Plan, Error> {
+pub fn paths(
+    cwd: &Path,
+    args: &[PathBuf],
+    config: &mut config::Finder,
+    dependencies: DependencyOptions<'_>,
+) -> Result<Plan, Error> {
     let missing: Vec<String> = args
         .iter()
         .filter(|arg| !cwd.join(arg).exists())
@@ -514,6 +545,23 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
     if let Some(err) = failed {
         return Err(err);
     }
+    let package_dirs: Vec<PathBuf> = by_package.keys().cloned().collect();
+    let dependencies = DependencyOptions {
+        enabled: dependencies.enabled
+            && crates
+                .iter()
+                .any(|unit| unit.settings.config.dependencies != Some(false)),
+        ..dependencies
+    };
+    let dependencies = files_dependency_graph(cwd, &package_dirs, dependencies).map(Arc::new);
+    let mut crates = crates;
+    if let Ok(graph) = &dependencies {
+        for unit in &mut crates {
+            if unit.settings.config.dependencies != Some(false) {
+                link_dependencies(unit, graph);
+            }
+        }
+    }
     problems.extend(
         finder
             .broken_manifests
@@ -532,8 +580,48 @@ pub fn paths(cwd: &Path, args: &[PathBuf], config: &mut config::Finder) -> Resul
         selection: Some(selection),
         problems,
         skipped,
-        dependencies: Err("paths were named: dependencies are not read".into()),
+        dependencies,
     })
+}
+
+/// Whether, and with which cache, a run reads the dependency graph.
+#[derive(Debug, Clone, Copy)]
+pub struct DependencyOptions<'a> {
+    pub enabled: bool,
+    pub cache: Option<&'a Path>,
+}
+
+/// The dependency graph of the workspace the named files' packages are in: the directory of
+/// the `Cargo.lock` nearest above them, which cargo keeps at the workspace's root.
+fn files_dependency_graph(
+    cwd: &Path,
+    package_dirs: &[PathBuf],
+    options: DependencyOptions<'_>,
+) -> Result<DependencyGraph, String> {
+    if !options.enabled {
+        return Err("turned off (`--no-deps` or `dependencies = false`)".into());
+    }
+    let lock_dir = |dir: &Path| {
+        dir.ancestors()
+            .find(|d| d.join("Cargo.lock").is_file())
+            .map(Path::to_path_buf)
+    };
+    let mut roots: Vec<PathBuf> = package_dirs.iter().filter_map(|d| lock_dir(d)).collect();
+    roots.sort();
+    roots.dedup();
+    let root = match roots.as_slice() {
+        [] if package_dirs.is_empty() => return Err("no named file is in a cargo package".into()),
+        [] => return Err("no `Cargo.lock`".into()),
+        [root] => root,
+        _ => return Err("the named files are in several workspaces".into()),
+    };
+    deps::cached_graph(
+        cwd,
+        Some(&root.join("Cargo.toml")),
+        root,
+        package_dirs,
+        options.cache,
+    )
 }
 
 /// One crate from its root file, without cargo, checked with the summaries of its
