@@ -14,6 +14,13 @@ async fn new_runtime_in_async_fn() -> u32 {
     rt.block_on(fetch()) //~ nested_runtime_block_on
 }
 
+// Used twice: the suggestions keep the runtime.
+async fn blocks_twice() -> u32 {
+    let rt = Runtime::new().unwrap();
+    let first = rt.block_on(fetch()); //~ nested_runtime_block_on
+    first + rt.block_on(fetch()) //~ nested_runtime_block_on
+}
+
 // Built by `Builder`, in an async block.
 fn builder_in_async_block() -> impl std::future::Future<Output = u32> {
     async {

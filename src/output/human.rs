@@ -206,7 +206,12 @@ fn edited_lines(edits: &[Edit], text: &str, lines: &LineIndex) -> Option<Vec<Str
     let covered_end = edits.iter().map(|edit| edit.range.end).max()?;
     let covered = apply(&edits, text, covered_start..covered_end)?;
     if !covered.contains('\n') {
-        return Some(vec![covered]);
+        // Whole lines removed before the code: its indentation is theirs.
+        let removed_lines = text.get(covered_start..covered_end)?.contains('\n');
+        return Some(vec![match removed_lines {
+            true => covered.trim_start().to_string(),
+            false => covered,
+        }]);
     }
     let start = lines.line_range(lines.line_index(covered_start))?.start;
     let end = lines.line_range(lines.line_index(covered_end))?.end;

@@ -273,6 +273,22 @@ impl<'a> Builder<'a> {
         start..(start + text.len()).min(self.source.len())
     }
 
+    /// `range` widened to whole lines (with the line break after it), when nothing but
+    /// whitespace shares those lines with it.
+    fn own_lines(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let before = self.source.get(..range.start)?;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        if !before[start..].trim().is_empty() {
+            return None;
+        }
+        let after = self.source.get(range.end..)?;
+        let line_end = after.find('\n').map_or(after.len(), |i| i + 1);
+        if !after[..line_end].trim().is_empty() {
+            return None;
+        }
+        Some(start..range.end + line_end)
+    }
+
     /// The range of an expression, from its spines (see [`spans`]).
     fn erange(&self, e: &syn::Expr) -> Range<usize> {
         self.known_erange(e)
@@ -1130,6 +1146,7 @@ impl<'a> Builder<'a> {
             is_param,
             held: Held::Owned,
             uses: Vec::new(),
+            let_lines: None,
         });
         self.m.bindings.len() - 1
     }
@@ -1313,6 +1330,16 @@ impl<'a> Builder<'a> {
                 (Held::Owned, Some(init)) => self.held_by_expr(&init.expr),
                 _ => held,
             };
+        }
+        if let ([only], Some(init)) = (ids.as_slice(), init) {
+            let plain = match &local.pat {
+                syn::Pat::Ident(_) => true,
+                syn::Pat::Type(t) => matches!(*t.pat, syn::Pat::Ident(_)),
+                _ => false,
+            };
+            if plain && init.diverge.is_none() && local.attrs.is_empty() {
+                self.m.bindings[*only].let_lines = self.own_lines(self.range(local));
+            }
         }
         if let Some(init) = init {
             let parent = match (&local.pat, ids.as_slice()) {

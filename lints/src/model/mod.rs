@@ -304,6 +304,9 @@ pub struct Binding {
     /// What the binding holds, as its type annotation or initializer says.
     pub held: Held,
     pub uses: Vec<Use>,
+    /// The whole lines of its `let name = init;` statement when it has them to itself: what
+    /// a suggestion that drops the binding removes.
+    pub let_lines: Option<Range<usize>>,
 }
 
 /// How a binding holds its value: dropping an owned value ends it; dropping a reference or one

@@ -1,5 +1,6 @@
 use super::{Certainty, LintCx};
-use crate::diagnostic::{Applicability, Label, Suggestion};
+use crate::diagnostic::{Applicability, Edit, Label, Suggestion};
+use crate::model::{Held, UseKind};
 use crate::model::krate::{Driver, Target};
 use crate::model::paths;
 use crate::model::sites::SiteKind;
@@ -83,11 +84,32 @@ pub fn check(cx: &mut LintCx<'_>) {
             let owner = paths::last_segment(paths::parent_path(target));
             let awaitable = site.direct() && cx.can_await_in(file, call.ctx);
             let suggestion = match (awaitable, call.args.as_slice()) {
-                (true, [future]) => Some(Suggestion {
-                    message: "`.await` the future instead".into(),
-                    edits: super::await_argument(call, future),
-                    applicability: Applicability::MaybeIncorrect,
-                }),
+                (true, [future]) => {
+                    let mut edits = super::await_argument(call, future);
+                    // A runtime made only to block on this future goes too.
+                    let only_use = m.bindings.iter().find(|b| {
+                        b.uses.len() == 1
+                            && b.uses[0].kind == UseKind::Receiver(id)
+                            && b.init_call.is_some()
+                            && b.held == Held::Owned
+                    });
+                    let mut message = "`.await` the future instead".to_string();
+                    if let Some((b, lines)) = only_use.and_then(|b| Some((b, b.let_lines.clone()?))) {
+                        message = format!("`.await` the future instead, and remove `{}`", b.name);
+                        edits.insert(
+                            0,
+                            Edit {
+                                range: lines,
+                                replacement: String::new(),
+                            },
+                        );
+                    }
+                    Some(Suggestion {
+                        message,
+                        edits,
+                        applicability: Applicability::MaybeIncorrect,
+                    })
+                }
                 _ => None,
             };
             (
