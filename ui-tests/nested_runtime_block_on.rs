@@ -287,3 +287,54 @@ async fn sync_io_bridge_into_inner() {
         .await
         .unwrap();
 }
+
+// A helper called in a branch of async code: reported at warn level, since what decides the
+// branch may rule the call out.
+fn migrate_now() -> u32 {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(fetch()) //~ nested_runtime_block_on
+}
+
+async fn run_command(command: &str) -> u32 {
+    match command {
+        "migrate" => migrate_now(),
+        _ => 0,
+    }
+}
+
+// Correct: a helper called only where its caller found no runtime running.
+fn blocks_on_its_own(rt: &Runtime) -> u32 {
+    rt.block_on(fetch())
+}
+
+fn outside_or_inside(rt: &Runtime) -> u32 {
+    match Handle::try_current() {
+        Ok(_) => 0,
+        Err(_) => blocks_on_its_own(rt),
+    }
+}
+
+async fn calls_the_guarded_helper(rt: &Runtime) -> u32 {
+    outside_or_inside(rt)
+}
+
+// The receiver's type named by a turbofish: `parse::<Settings>()` makes a `Settings`.
+struct Settings;
+
+impl std::str::FromStr for Settings {
+    type Err = ();
+    fn from_str(_: &str) -> Result<Settings, ()> {
+        Ok(Settings)
+    }
+}
+
+impl Settings {
+    fn load(&self) -> u32 {
+        let rt = Runtime::new().unwrap();
+        rt.block_on(fetch()) //~ nested_runtime_block_on
+    }
+}
+
+async fn parses_settings(text: &str) -> Result<u32, ()> {
+    Ok(text.parse::<Settings>()?.load())
+}

@@ -317,3 +317,17 @@ fn tasks_inside(rt: &Runtime) {
         set.join_next().await;
     });
 }
+
+// Correct: a test of the early return before the spawn, which is all it reaches.
+pub fn start_checked(valid: bool) -> Result<(), ()> {
+    if !valid {
+        return Err(());
+    }
+    tokio::spawn(async {});
+    Ok(())
+}
+
+#[test]
+fn rejects_what_is_not_valid() {
+    assert!(start_checked(false).is_err());
+}

@@ -1096,6 +1096,18 @@ impl<'a> Builder<'a> {
             }
             syn::Expr::MethodCall(m) => {
                 let name = m.method.to_string();
+                // `s.parse::<Config>()?`: the turbofish names the value's type (in a `Result`
+                // that `?` and `unwrap` pass through).
+                if matches!(
+                    name.as_str(),
+                    "parse" | "downcast" | "downcast_ref" | "downcast_mut"
+                ) {
+                    if let Some(syn::GenericArgument::Type(ty)) =
+                        m.turbofish.as_ref().and_then(|t| t.args.first())
+                    {
+                        return self.ty_prov(ty);
+                    }
+                }
                 let receiver = self.prov_of(&m.receiver);
                 // A watched type's own `into_inner`/`get_ref` hands out what it wraps
                 // (`SyncIoBridge::new(reader).into_inner()` is the reader).

@@ -282,7 +282,7 @@ impl<'a> CrateModel<'a> {
 
     /// Whether a fn checks at run time for a runtime or its kind (`Handle::try_current()`):
     /// its runtime-dependent calls are taken to be guarded.
-    fn probes_runtime(&self, f: FnRef) -> bool {
+    pub(super) fn probes_runtime(&self, f: FnRef) -> bool {
         self.body_calls(f).iter().any(|&call| {
             self.target(f.0, call)
                 .external()

@@ -451,8 +451,8 @@ impl<'a> CrateModel<'a> {
     /// and a certain chain replaces an uncertain one of the same kind.
     pub(super) fn propagate_sites(&mut self) {
         let files = self.files;
-        // Calls whose context runs where a fn body runs: (callee, call, steps to the call).
-        let mut dependents: Vec<Vec<Vec<(FnRef, CallRef)>>> = files
+        // Calls whose context runs where a fn body runs: (callee, call, the call always runs).
+        let mut dependents: Vec<Vec<Vec<(FnRef, CallRef, bool)>>> = files
             .iter()
             .map(|f| vec![Vec::new(); f.fns.len()])
             .collect();
@@ -476,11 +476,21 @@ impl<'a> CrateModel<'a> {
                     continue;
                 }
                 let callee_async = self.fn_def(fn_ref).is_async;
-                // Only certain links carry a site: a callee resolved by path or on a receiver
-                // of known type, outside macros, called whenever its caller runs. A chain
-                // through anything less would be a guess.
-                let link_certain = certain && !call.in_macro && self.runs_unconditionally(fi, id);
-                if !link_certain {
+                // Only resolved links carry a site: a callee resolved by path or on a receiver
+                // of known type, outside macros. A chain through anything less would be a
+                // guess. A call in a branch (or after an early `return`) of the code where a
+                // chain starts (an async fn, `main`, a test) carries it uncertain, as a sink
+                // there would be reported; in a fn that checks for a runtime
+                // (`Handle::try_current()`), that check decides, and it carries none. Further
+                // down, a branch is what the callers' arguments may rule out: none either.
+                let resolved = certain && !call.in_macro;
+                let link_certain = self.runs_unconditionally(fi, id);
+                let carries = resolved
+                    && (link_certain
+                        || !file.ctxs[call.ctx]
+                            .fn_id
+                            .is_some_and(|caller| self.probes_runtime((fi, caller))));
+                if !carries {
                     if callee_async {
                         open.push(fn_ref);
                     }
@@ -495,7 +505,7 @@ impl<'a> CrateModel<'a> {
                                 call: (fi, id),
                                 from: None,
                             };
-                            seeds.push((fn_ref, kind, true, link));
+                            seeds.push((fn_ref, kind, link_certain, link));
                             continue;
                         }
                     }
@@ -514,8 +524,19 @@ impl<'a> CrateModel<'a> {
                         None if callee_async => open.push(fn_ref),
                         None => {}
                     },
-                    Lexical::Body { fn_ref: f, .. } => {
-                        dependents[f.0][f.1].push((fn_ref, (fi, id)));
+                    // Async code is async wherever it is called from: a branch there is its
+                    // own, as in the code where a chain starts.
+                    Lexical::Body {
+                        fn_ref: f,
+                        is_async,
+                        ..
+                    } if link_certain || *is_async => {
+                        dependents[f.0][f.1].push((fn_ref, (fi, id), link_certain));
+                    }
+                    Lexical::Body { .. } => {
+                        if callee_async {
+                            open.push(fn_ref);
+                        }
                     }
                     Lexical::Unknown => {
                         if callee_async {
@@ -534,14 +555,14 @@ impl<'a> CrateModel<'a> {
         }
         while let Some((f, index)) = queue.pop_front() {
             let site = self.fn_sites[f.0][f.1][index as usize];
-            for &(callee, (cf, call)) in &dependents[f.0][f.1] {
+            for &(callee, (cf, call), link_certain) in &dependents[f.0][f.1] {
                 let Lexical::Body { steps, .. } = &self.lexical[cf][files[cf].calls[call].ctx]
                 else {
                     continue;
                 };
                 let at = apply_all(steps, site.kind);
                 let callee_async = self.fn_def(callee).is_async;
-                let certain = site.certain;
+                let certain = site.certain && link_certain;
                 let link = Link {
                     call: (cf, call),
                     from: Some((f, index)),
@@ -716,8 +737,13 @@ impl<'a> CrateModel<'a> {
                 }
                 _ => self.describe_ctx(cf, file.calls[call].ctx),
             };
+            // A call that may not run is what makes the chain uncertain: say so.
+            let how = match self.runs_unconditionally(cf, call) {
+                true => "",
+                false => ", when a branch is taken",
+            };
             if notes.len() < 5 {
-                notes.push(format!("`{callee}` is called from {caller} ({at})"));
+                notes.push(format!("`{callee}` is called from {caller} ({at}){how}"));
             } else {
                 hidden += 1;
             }

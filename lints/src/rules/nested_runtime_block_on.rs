@@ -47,8 +47,9 @@ crate::declare_lint! {
     /// The receiver must be known to be a runtime (from its constructor, a type annotation, a
     /// field or a static); a runtime handed in through a generic or a trait object is not seen.
     /// Closures stored and called later are not assumed to run in async code. A chain is
-    /// followed only through calls that run whenever their caller does (not in a branch or after
-    /// an early `return`) and that resolve to one fn by path or by the receiver's type.
+    /// followed only through calls that resolve to one fn by path or by the receiver's type,
+    /// and through a call in a branch (or after an early `return`) only from async code or
+    /// where the chain starts, at warn level.
     pub static LINT = {
         name: "nested_runtime_block_on",
         level: Deny,
