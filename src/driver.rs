@@ -22,6 +22,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::sync::{Condvar, Mutex, PoisonError};
 
+pub mod session;
+pub use session::{FileFindings, Session};
+
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
 pub const UNRESOLVED_MODULE: &str = "unresolved_module";
 
@@ -38,6 +41,9 @@ pub struct Report {
     /// unreadable, not UTF-8, not parsing, nesting too deeply, failing the analysis, or a
     /// symlink that was not followed.
     pub skipped: Vec<(String, String)>,
+    /// The files each crate reached, reported or not: the plan's crates in their order, then
+    /// a crate of its own for each selected file none of them reached ([`Session`] reads it).
+    pub crate_files: Vec<Vec<PathBuf>>,
 }
 
 #[derive(Debug)]
@@ -141,6 +147,9 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
     };
     let mut files: BTreeMap<FileId, ReportedFile> = BTreeMap::new();
     for result in results {
+        report
+            .crate_files
+            .push(result.files.iter().map(|file| file.path.clone()).collect());
         report.internal_errors.extend(result.internal_errors);
         report.skipped.extend(result.skipped);
         for file in result.files.into_iter().filter(|file| file.reported) {
