@@ -19,6 +19,7 @@ pub mod floor;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod isolate;
+pub mod lsp;
 pub mod output;
 mod paths;
 pub mod suppress;
@@ -93,6 +94,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     if let Some(name) = &args.explain {
         explain(name)?;
         return Ok(Status::Clean);
+    }
+    if args.lsp {
+        return lsp::run(args);
     }
 
     let started = Instant::now();
@@ -264,7 +268,7 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
 
 /// Where paths are shown from: the cargo workspace's root, as cargo shows them (from the
 /// current directory, or from the `--manifest-path`), when it holds every file to report.
-fn display_base(
+pub(crate) fn display_base(
     cwd: &std::path::Path,
     manifest_path: Option<&std::path::Path>,
     plan: &discover::Plan,

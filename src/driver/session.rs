@@ -223,7 +223,7 @@ impl Session {
         }
         files
             .into_iter()
-            .filter_map(|file| self.refresh(&file))
+            .filter_map(|file| self.refresh(&file, false))
             .collect()
     }
 
@@ -251,7 +251,8 @@ impl Session {
     }
 
     /// Analyses the files changed since the last update and checks again what depends on
-    /// them; returns the files whose findings changed.
+    /// them; returns the files whose findings changed, and every changed file that a crate
+    /// reports (its findings now point into its new text).
     pub fn update(&mut self) -> Vec<FileFindings> {
         let dirty = std::mem::take(&mut self.dirty);
         let mut work: BTreeSet<(usize, usize)> = BTreeSet::new();
@@ -265,7 +266,7 @@ impl Session {
                 work.insert((self.rank[index], index));
             }
         }
-        let mut files: BTreeSet<PathBuf> = dirty;
+        let mut files: BTreeSet<PathBuf> = dirty.clone();
         while let Some((_, index)) = work.pop_first() {
             self.hydrate(index);
             if recrawl.remove(&index) {
@@ -283,7 +284,10 @@ impl Session {
         }
         files
             .into_iter()
-            .filter_map(|file| self.refresh(&file))
+            .filter_map(|file| {
+                let force = dirty.contains(&file);
+                self.refresh(&file, force)
+            })
             .collect()
     }
 
@@ -649,8 +653,8 @@ impl Session {
     }
 
     /// A file's findings from the hot crates that reach it, if they differ from those
-    /// returned before.
-    fn refresh(&mut self, file: &Path) -> Option<FileFindings> {
+    /// returned before (or in any case, with `force`).
+    fn refresh(&mut self, file: &Path, force: bool) -> Option<FileFindings> {
         let crates = self.crates_of.get(file).cloned().unwrap_or_default();
         for &index in &crates {
             self.hydrate(index);
@@ -704,7 +708,7 @@ impl Session {
         let unchanged = self.shown.get(file).is_some_and(|shown| {
             shown.findings == findings && (findings.is_empty() || shown.hash == hash)
         });
-        if unchanged {
+        if unchanged && !force {
             return None;
         }
         self.shown.insert(
@@ -750,7 +754,12 @@ impl Session {
     }
 
     /// The text of a file: its buffer's, or what is on disk.
-    fn text_of(&self, path: &Path, file_key: &Path, display: &str) -> Result<Arc<str>, Box<Loaded>> {
+    fn text_of(
+        &self,
+        path: &Path,
+        file_key: &Path,
+        display: &str,
+    ) -> Result<Arc<str>, Box<Loaded>> {
         if let Some(text) = self.texts.get(file_key) {
             return Ok(text.clone());
         }
@@ -1041,7 +1050,8 @@ mod tests {
         for file in &files {
             session.touch(file);
         }
-        assert!(session.update().is_empty());
+        let again = session.update();
+        assert_eq!(again.len(), files.len());
         assert_eq!(session.findings(), before);
     }
 
