@@ -76,6 +76,8 @@ pub struct Session {
     texts: HashMap<PathBuf, Arc<str>>,
     /// Files whose text changed since the last [`Session::update`].
     dirty: BTreeSet<PathBuf>,
+    /// Files whose findings may have changed since they were last returned.
+    stale: BTreeSet<PathBuf>,
     /// What was last returned for each file with findings, by [`key`].
     shown: HashMap<PathBuf, Shown>,
 }
@@ -99,9 +101,15 @@ struct HotFile {
     job: FileJob,
     display: String,
     reported: bool,
-    /// The text read or given (lossy for a file that is not UTF-8); `None` when unreadable.
+    /// The text read or given (lossy for a file that is not UTF-8), held only for a buffer,
+    /// a file with suppressions and a file the analysis reports on; read again when needed.
     text: Option<Arc<str>>,
+    /// Whether the file could be read.
+    readable: bool,
+    /// 0 when unreadable.
     hash: u128,
+    /// For a reported file: its suppression comments and attributes.
+    suppressions: FileSuppressions,
     modules: Vec<ModDecl>,
     /// The analysis's own findings (syntax errors, unreadable file, internal error).
     own: Vec<Diagnostic>,
@@ -152,6 +160,7 @@ impl Session {
                 .map(|(path, text)| (key(&path), text))
                 .collect(),
             dirty: BTreeSet::new(),
+            stale: BTreeSet::new(),
             shown: HashMap::new(),
         };
         let findings = session.full_run();
@@ -208,23 +217,13 @@ impl Session {
     /// findings differ from those returned before (a buffer opened with unsaved changes).
     pub fn prepare(&mut self, path: &Path) -> Vec<FileFindings> {
         let key = key(path);
-        let crates = self.crates_of.get(&key).cloned().unwrap_or_default();
-        let mut files = BTreeSet::new();
-        for &index in &crates {
+        for index in self.crates_of.get(&key).cloned().unwrap_or_default() {
             self.hydrate(index);
-            for &dependent in &self.dependents[index].clone() {
-                self.hydrate(dependent);
-            }
-            files.extend(self.members[index].iter().cloned());
         }
-        files.extend(self.dirty.iter().cloned());
         if !self.dirty.is_empty() {
             return self.update();
         }
-        files
-            .into_iter()
-            .filter_map(|file| self.refresh(&file, false))
-            .collect()
+        self.refresh_stale(&BTreeSet::new())
     }
 
     /// Keeps in memory only the crates needed for the files `open` (as [`Session::prepare`]
@@ -257,35 +256,47 @@ impl Session {
         let dirty = std::mem::take(&mut self.dirty);
         let mut work: BTreeSet<(usize, usize)> = BTreeSet::new();
         let mut recrawl: HashSet<usize> = HashSet::new();
+        // Crates made hot just now: what they tell the crates checked with them may have
+        // changed since those were checked.
+        let mut fresh: HashSet<usize> = HashSet::new();
         for file in &dirty {
             for index in self.crates_of.get(file).cloned().unwrap_or_default() {
-                self.hydrate(index);
+                if self.hydrate(index) {
+                    fresh.insert(index);
+                }
                 if self.reanalyse(index, file) {
                     recrawl.insert(index);
                 }
                 work.insert((self.rank[index], index));
             }
         }
-        let mut files: BTreeSet<PathBuf> = dirty.clone();
         while let Some((_, index)) = work.pop_first() {
-            self.hydrate(index);
+            let hydrated = self.hydrate(index);
             if recrawl.remove(&index) {
                 let old = self.hot.remove(&index).map(|hot| hot.files);
-                files.extend(self.members[index].iter().cloned());
                 let hot = self.crawl(index, old.unwrap_or_default());
                 self.install(index, hot);
             }
-            files.extend(self.members[index].iter().cloned());
-            if self.check(index) {
+            // A crate made hot here was checked with the current summaries already.
+            let changed = hydrated || self.check(index) || fresh.contains(&index);
+            if changed {
                 for &dependent in &self.dependents[index] {
                     work.insert((self.rank[dependent], dependent));
                 }
             }
         }
+        self.refresh_stale(&dirty)
+    }
+
+    /// The findings of the files whose findings may have changed, where they did, and of
+    /// the files in `force` in any case.
+    fn refresh_stale(&mut self, force: &BTreeSet<PathBuf>) -> Vec<FileFindings> {
+        let mut files = std::mem::take(&mut self.stale);
+        files.extend(force.iter().cloned());
         files
             .into_iter()
             .filter_map(|file| {
-                let force = dirty.contains(&file);
+                let force = force.contains(&file);
                 self.refresh(&file, force)
             })
             .collect()
@@ -311,6 +322,7 @@ impl Session {
         let report = lint_with(&self.plan, self.cache.as_ref(), self.prefilter);
         drop(overlay);
         self.dirty.clear();
+        self.stale.clear();
         self.hot.clear();
         self.selected = self.plan.selection.as_ref().map(|selection| {
             selection
@@ -437,14 +449,15 @@ impl Session {
 
     /// Makes a crate hot: the libraries it needs first, then its files analysed and the crate
     /// checked.
-    fn hydrate(&mut self, index: usize) {
+    /// Returns whether it was not hot.
+    fn hydrate(&mut self, index: usize) -> bool {
         let mut visiting = HashSet::new();
-        self.hydrate_with(index, &mut visiting);
+        self.hydrate_with(index, &mut visiting)
     }
 
-    fn hydrate_with(&mut self, index: usize, visiting: &mut HashSet<usize>) {
+    fn hydrate_with(&mut self, index: usize, visiting: &mut HashSet<usize>) -> bool {
         if self.hot.contains_key(&index) || !visiting.insert(index) {
-            return;
+            return false;
         }
         for need in self.needs[index].clone() {
             self.hydrate_with(need, visiting);
@@ -452,11 +465,14 @@ impl Session {
         let hot = self.crawl(index, Vec::new());
         self.install(index, hot);
         self.check(index);
+        true
     }
 
     /// Records a crate's files.
     fn install(&mut self, index: usize, hot: HotCrate) {
         let files: Vec<PathBuf> = hot.files.iter().map(|file| file.key.clone()).collect();
+        self.stale.extend(self.members[index].iter().cloned());
+        self.stale.extend(files.iter().cloned());
         for old in &self.members[index] {
             if let Some(crates) = self.crates_of.get_mut(old) {
                 crates.retain(|&crate_index| crate_index != index);
@@ -561,7 +577,7 @@ impl Session {
             return false;
         };
         let old = &mut hot.files[position];
-        if loaded.hash == old.hash && loaded.text.is_some() == old.text.is_some() {
+        if loaded.hash == old.hash && loaded.readable == old.readable {
             return false;
         }
         let same_tree = loaded.modules.len() == old.modules.len()
@@ -598,9 +614,11 @@ impl Session {
         };
         let calls_summaries = !info.summarized.is_empty();
         let runtime_code = calls_summaries || hot.files.iter().any(|file| file.runtime_code);
-        for file in &mut hot.files {
-            file.checked.clear();
-        }
+        let before: Vec<Vec<Diagnostic>> = hot
+            .files
+            .iter_mut()
+            .map(|file| std::mem::take(&mut file.checked))
+            .collect();
         let mut summary = None;
         if runtime_code {
             let with_models: Vec<usize> = (0..hot.files.len())
@@ -645,6 +663,11 @@ impl Session {
                 }
             }
         }
+        for (file, before) in hot.files.iter().zip(before) {
+            if file.checked != before {
+                self.stale.insert(file.key.clone());
+            }
+        }
         let before = hot.summary.as_ref().map(|summary| summary.hash);
         let after = summary.as_ref().map(|summary| summary.hash);
         hot.info = info;
@@ -662,6 +685,7 @@ impl Session {
         let mut merged: Option<ReportedFile> = None;
         let mut text: Option<Arc<str>> = None;
         let mut hash = 0;
+        let mut source = None;
         for &index in &crates {
             let Some(hot_file) = self
                 .hot
@@ -674,9 +698,10 @@ impl Session {
                 continue;
             }
             let findings = self.finalized(index, hot_file);
-            if text.is_none() {
+            if hash == 0 {
                 text = hot_file.text.clone();
                 hash = hot_file.hash;
+                source = Some((hot_file.job.path.clone(), hot_file.display.clone()));
             }
             match &mut merged {
                 Some(known) => known.findings.extend(findings),
@@ -702,6 +727,9 @@ impl Session {
                 findings: Vec::new(),
             });
         };
+        if text.is_none() && !merged.findings.is_empty() {
+            text = source.and_then(|(path, display)| self.text_of(&path, file, &display).ok());
+        }
         merged.source = text.as_deref().map(str::to_string);
         tidy(&mut merged);
         let findings = merged.findings;
@@ -730,8 +758,7 @@ impl Session {
     /// driver gives them ([`finalize`]).
     fn finalized(&self, index: usize, file: &HotFile) -> Vec<Diagnostic> {
         let text = file.text.as_deref().unwrap_or("");
-        let mut suppressions = FileSuppressions::from_comments(text);
-        suppressions.add_attributes(&file.allows);
+        let suppressions = file.suppressions.clone();
         let mut findings =
             Vec::with_capacity(file.own.len() + file.module_problems.len() + file.checked.len());
         findings.extend(file.own.iter().cloned());
@@ -817,7 +844,7 @@ fn load(
         Ok(text) => {
             let hash = xxh3_128(text.as_bytes());
             match reuse.filter(|old| {
-                old.hash == hash && old.text.is_some() && old.job.module_path == job.module_path
+                old.hash == hash && old.readable && old.job.module_path == job.module_path
             }) {
                 Some(old) => Loaded {
                     text: Some(text),
@@ -832,11 +859,22 @@ fn load(
             }
         }
     };
+    let mut suppressions = FileSuppressions::default();
+    if reported {
+        if let Some(text) = &loaded.text {
+            suppressions = FileSuppressions::from_comments(text);
+        }
+        suppressions.add_attributes(&loaded.allows);
+    }
+    let keep =
+        session.texts.contains_key(&file_key) || !loaded.own.is_empty() || !suppressions.is_empty();
     HotFile {
         key: file_key,
         display,
         reported,
-        text: loaded.text,
+        readable: loaded.hash != 0,
+        text: loaded.text.filter(|_| keep),
+        suppressions,
         hash: loaded.hash,
         modules: loaded.modules,
         own: loaded.own,

@@ -269,16 +269,6 @@ impl Worker {
                     continue;
                 }
             };
-            if full {
-                let _ = self.out.send(Output::Log(
-                    MessageType::INFO,
-                    format!(
-                        "linted `{}` in {:.2?}",
-                        self.folders[index].root.display(),
-                        started.elapsed()
-                    ),
-                ));
-            }
             let files = files
                 .into_iter()
                 .map(|findings| Published {
@@ -291,6 +281,17 @@ impl Worker {
                 .collect();
             if self.out.send(Output::Findings { base, files }).is_err() {
                 return;
+            }
+            if full {
+                // After the findings: a client reading this has them all.
+                let _ = self.out.send(Output::Log(
+                    MessageType::INFO,
+                    format!(
+                        "linted `{}` in {:.2?}",
+                        self.folders[index].root.display(),
+                        started.elapsed()
+                    ),
+                ));
             }
         }
     }
