@@ -542,7 +542,9 @@ mod tests {
     #[test]
     fn blocking_methods_match_the_model() {
         // `("name", argc, "async name")` tuples.
-        let from = BLOCKING_RULE.find("const TOKIO_BLOCKING_METHODS").expect("METHODS");
+        let from = BLOCKING_RULE
+            .find("const TOKIO_BLOCKING_METHODS")
+            .expect("METHODS");
         let body = &BLOCKING_RULE[from..];
         let body = &body[..body.find("];").expect("end of METHODS")];
         let model: BTreeSet<(String, u8, String)> = body
