@@ -427,3 +427,32 @@ fn requests_before_initialize_are_refused_and_exit_without_shutdown_fails() {
     drop(client.stdin.take());
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
 }
+
+#[test]
+fn a_closed_buffer_reads_the_disk_and_a_configuration_change_is_seen() {
+    let (_tmp, root) = project();
+    let jobs = uri(&root.join("src/jobs.rs"));
+    let main = uri(&root.join("src/main.rs"));
+    let mut client = Client::start(&root, &[]);
+    client.initialize(&root);
+    client.diagnostics(&main, |d| !d.is_empty());
+
+    // A buggy buffer, closed without saving: the clean file on disk again.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": jobs, "languageId": "rust", "version": 1, "text": JOBS_BUGGY } }),
+    );
+    client.diagnostics(&jobs, |d| !d.is_empty());
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": jobs } }));
+    let closed = client.diagnostics(&jobs, |d| d.is_empty());
+    assert_eq!(closed["version"], Value::Null);
+
+    // A configuration written beside the manifest, as the editor's file watcher reports it.
+    write(&root, &[("appstract-lint.toml", "[lints]\nnested_runtime_block_on = \"allow\"\n")]);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&root.join("appstract-lint.toml")), "type": 1 }] }),
+    );
+    client.diagnostics(&main, |d| d.is_empty());
+    assert_eq!(client.shutdown_and_exit(), 0);
+}
