@@ -443,12 +443,21 @@ fn a_closed_buffer_reads_the_disk_and_a_configuration_change_is_seen() {
         json!({ "textDocument": { "uri": jobs, "languageId": "rust", "version": 1, "text": JOBS_BUGGY } }),
     );
     client.diagnostics(&jobs, |d| !d.is_empty());
-    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": jobs } }));
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": jobs } }),
+    );
     let closed = client.diagnostics(&jobs, |d| d.is_empty());
     assert_eq!(closed["version"], Value::Null);
 
     // A configuration written beside the manifest, as the editor's file watcher reports it.
-    write(&root, &[("appstract-lint.toml", "[lints]\nnested_runtime_block_on = \"allow\"\n")]);
+    write(
+        &root,
+        &[(
+            "appstract-lint.toml",
+            "[lints]\nnested_runtime_block_on = \"allow\"\n",
+        )],
+    );
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": uri(&root.join("appstract-lint.toml")), "type": 1 }] }),
