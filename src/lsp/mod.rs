@@ -506,6 +506,18 @@ impl Server {
     /// buffer that has changed since (the worker sends the newer one in turn).
     fn publish(&mut self, output: Output) {
         let (base, files) = match output {
+            // An error is shown; the rest goes to the log.
+            Output::Log(lsp::MessageType::ERROR, message) => {
+                let params = lsp::ShowMessageParams {
+                    typ: lsp::MessageType::ERROR,
+                    message,
+                };
+                send(
+                    &self.outgoing,
+                    Notification::new("window/showMessage".to_string(), params),
+                );
+                return;
+            }
             Output::Log(kind, message) => {
                 log(&self.outgoing, kind, &message);
                 return;

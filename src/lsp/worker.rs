@@ -84,6 +84,8 @@ struct Folder {
     retain: bool,
     /// Texts changed since the last analysis.
     changed: bool,
+    /// Saved files no crate reaches that made the folder be discovered again: once each.
+    tried: std::collections::HashSet<PathBuf>,
 }
 
 pub struct Worker {
@@ -118,6 +120,7 @@ impl Worker {
                 prepare: Vec::new(),
                 retain: false,
                 changed: false,
+                tried: std::collections::HashSet::new(),
             })
             .collect();
         // The innermost folder first, so that a file goes to the innermost one holding it.
@@ -198,11 +201,13 @@ impl Worker {
             Job::Saved { path } => {
                 let structural = shapes_the_plan(&path);
                 if let Some(folder) = self.folder_of(&path) {
+                    // A new module file, when the client does not report created files.
                     let unknown = path.extension().is_some_and(|ext| ext == "rs")
                         && folder
                             .session
                             .as_ref()
-                            .is_some_and(|session| !session.knows(&path));
+                            .is_some_and(|session| !session.knows(&path))
+                        && folder.tried.insert(session::key(&path));
                     if structural || unknown {
                         folder.rediscover = true;
                     }
@@ -312,8 +317,9 @@ fn analyse(
 ) -> Result<(PathBuf, Vec<FileFindings>), Error> {
     let mut out = Vec::new();
     if folder.rediscover {
-        let (plan, cache) = discover_folder(&folder.root, &options.args)?;
+        // Until a manifest or configuration changes again: a broken one is reported once.
         folder.rediscover = false;
+        let (plan, cache) = discover_folder(&folder.root, &options.args)?;
         folder.prepare.clear();
         let findings = match folder.session.take() {
             Some(mut session) => {
