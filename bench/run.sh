@@ -3,13 +3,17 @@
 # a cached re-run after one file changed, and peak memory, on a pinned corpus of published
 # async-Rust crates (vendored with `cargo vendor`, see bench/corpus/).
 #
-#   bench/run.sh [--subset | --full] [--runs N] [--clippy] [--corpus DIR]
+#   bench/run.sh [--subset | --full] [--runs N] [--clippy] [--lsp] [--corpus DIR]
 #
 #   --subset   the ~1M-line subset named in bench/subset-1m.txt (default)
 #   --full     the whole corpus (~39k files, ~16M lines)
 #   --runs N   runs per measurement; medians are printed (default 3)
 #   --clippy   also time a warm `cargo clippy` on one corpus crate (axum) beside the lint of it
 #              (needs the crate's dependencies from crates.io, or in cargo's cache)
+#   --lsp      instead of (a)-(d): the language server on the corpus crates made one cargo
+#              workspace: its first diagnostics and peak memory beside the CLI's cold run, and
+#              the time from each `didChange` to the `publishDiagnostics` of that version
+#              (bench/lsp_bench.rs, `--edits` edits per file, 60 by default)
 #   --corpus   where the corpus is (default: $APPSTRACT_CORPUS or
 #              ~/.cache/appstract-corpus/vendor); fetched there when missing
 #
@@ -26,6 +30,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE=subset
 RUNS=3
 CLIPPY=0
+LSP=0
+EDITS=60
 CORPUS="${APPSTRACT_CORPUS:-$HOME/.cache/appstract-corpus/vendor}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -33,8 +39,10 @@ while [[ $# -gt 0 ]]; do
     --full) MODE=full ;;
     --runs) RUNS="$2"; shift ;;
     --clippy) CLIPPY=1 ;;
+    --lsp) LSP=1 ;;
+    --edits) EDITS="$2"; shift ;;
     --corpus) CORPUS="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -66,6 +74,7 @@ EDITED=$(find "$WORK/in/${CRATES[0]}" -name lib.rs -path '*/src/*' | sort | head
 
 have_time=0
 if /usr/bin/time -f %e true 2>/dev/null; then have_time=1; fi
+
 
 # once LABEL ARGS...: runs the binary once, appends "seconds rss_kib" to LABEL's record.
 once() {
@@ -104,6 +113,44 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 seconds() { cut -d' ' -f1 "$WORK/$1.times" | median; }
 rss_mib() { cut -d' ' -f2 "$WORK/$1.times" | sort -n | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+if [[ $LSP == 1 ]]; then
+  # The crates as members of one workspace, as an editor opens it.
+  {
+    echo '[workspace]'
+    echo 'resolver = "2"'
+    printf 'members = ['
+    printf '"%s", ' "${CRATES[@]}"
+    echo ']'
+  } > "$WORK/in/Cargo.toml"
+  (cd "$ROOT" && cargo build --quiet --example lsp-bench)
+  LSP_BENCH="$ROOT/target/debug/examples/lsp-bench"
+  # Files in a large crate (tokio's library: 379 files), a middle one and a small one.
+  EDIT_FILES=()
+  for file in tokio/src/sync/mutex.rs axum/src/routing/mod.rs hyper/src/proto/h2/client.rs; do
+    [[ -f "$WORK/in/$file" ]] && EDIT_FILES+=(--file "$file")
+  done
+  echo "workspace: ${#CRATES[@]} members, $FILES files, $LINES lines; $(nproc) cores; $RUNS rounds" >&2
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  : > "$WORK/cli.times"
+  for ((i = 1; i <= RUNS; i++)); do
+    (cd "$WORK/in" && /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$BIN" --no-cache -q \
+      --message-format short -o "$WORK/findings.txt" > /dev/null 2>&1 || true)
+    tail -n 1 "$WORK/time.out" >> "$WORK/cli.times"
+    echo "CLI cold run: $(tail -n 1 "$WORK/cli.times" | awk '{ printf "%s s, peak %.0f MiB", $1, $2 / 1024 }')"
+    "$LSP_BENCH" --bin "$BIN" --root "$WORK/in" --edits "$EDITS" "${EDIT_FILES[@]}" -- --no-cache \
+      | tee -a "$WORK/lsp.out"
+  done
+  echo
+  echo "CLI cold run (--no-cache) at the workspace root, median of $RUNS: $(cut -d' ' -f1 "$WORK/cli.times" | median) s, peak $(cut -d' ' -f2 "$WORK/cli.times" | median | awk '{ printf "%.0f", $1 / 1024 }') MiB"
+  echo "server, median of $RUNS: first diagnostics $(grep '^first diagnostics' "$WORK/lsp.out" | awk '{ print $3 }' | median) s, peak $(grep '^server peak memory' "$WORK/lsp.out" | awk '{ print $4 }' | median) MiB"
+  for file in tokio/src/sync/mutex.rs axum/src/routing/mod.rs hyper/src/proto/h2/client.rs; do
+    grep -q "^$file: didChange" "$WORK/lsp.out" || continue
+    echo "$file: didChange -> publishDiagnostics, median over rounds: p50 $(grep "^$file: didChange" "$WORK/lsp.out" | sed 's/.*p50 \([0-9.]*\).*/\1/' | median) ms, p95 $(grep "^$file: didChange" "$WORK/lsp.out" | sed 's/.*p95 \([0-9.]*\).*/\1/' | median) ms"
+  done
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 COMMON=(-q --message-format short -o "$WORK/findings.txt")
 echo "corpus: $MODE, ${#CRATES[@]} crates, $FILES files, $LINES lines; $(nproc) cores; $RUNS runs each" >&2

@@ -282,6 +282,18 @@ pub struct Args {
     #[arg(long, conflicts_with = "paths", help_heading = "Lints")]
     pub list: bool,
 
+    /// Serve findings to an editor: a language server on stdin and stdout (the other flags
+    /// configure it as they configure a run)
+    #[arg(
+        long,
+        conflicts_with_all = [
+            "paths", "fix", "diff", "write_baseline", "baseline", "parse_only", "explain",
+            "list", "output_file",
+        ],
+        help_heading = "Editors"
+    )]
+    pub lsp: bool,
+
     /// `-A/-W/-D/-F` in the order they were given, the last one winning.
     #[arg(skip)]
     pub levels: Vec<(Level, String)>,

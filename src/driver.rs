@@ -25,6 +25,9 @@ use std::sync::OnceLock;
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
+pub mod session;
+pub use session::{FileFindings, Session};
+
 /// A `mod` item whose file is missing or ambiguous. Not fatal: the rest of the crate is linted.
 pub const UNRESOLVED_MODULE: &str = "unresolved_module";
 
@@ -45,6 +48,12 @@ pub struct Report {
     pub dependencies: DependencyStats,
     /// The summaries of the libraries checked, by root file (for `--emit-summary`).
     pub summaries: Vec<(PathBuf, CrateSummary)>,
+    /// The summaries of the dependency graph's packages made or loaded in the run, by
+    /// package (`None`: the package has none).
+    pub dependency_summaries: HashMap<usize, Option<Summary>>,
+    /// The files each crate reached, reported or not: the plan's crates in their order, then
+    /// a crate of its own for each selected file none of them reached ([`Session`] reads it).
+    pub crate_files: Vec<Vec<PathBuf>>,
 }
 
 /// The dependency packages whose summaries a run made or found in the store, and why there
@@ -126,31 +135,7 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
             .map(|file| paths::identity(&file.path))
             .collect()
     });
-    let graph = plan.dependencies.as_ref().ok().map(|graph| &**graph);
-    let context = Context {
-        base: &plan.base,
-        selected: selected.as_ref(),
-        levels,
-        cache,
-        prefilter,
-        outlines: Mutex::new(HashMap::new()),
-        shared: SharedAnalyses::default(),
-        dependencies: DependencySummaries {
-            graph,
-            // The store is a cache: runs without one do not use it either.
-            store: cache.filter(|_| graph.is_some()).and_then(|cache| {
-                Some(SummaryStore::new(
-                    SummaryStore::default_dir()?,
-                    cache.tool(),
-                ))
-            }),
-            made: Mutex::new(HashMap::new()),
-            summarised: AtomicUsize::new(0),
-            from_store: AtomicUsize::new(0),
-            skipped: AtomicUsize::new(0),
-            nanos: AtomicU64::new(0),
-        },
-    };
+    let context = Context::new(plan, selected.as_ref(), levels, cache, prefilter);
 
     let mut results = context.check_in_order(&plan.crates);
 
@@ -175,7 +160,12 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
     }
 
     let stats = &context.dependencies;
+    let dependency_summaries = lock(&stats.made)
+        .iter()
+        .filter_map(|(&package, made)| Some((package, made.get()?.clone())))
+        .collect();
     let mut report = Report {
+        dependency_summaries,
         base: plan.base.clone(),
         dependencies: DependencyStats {
             summarised: stats.summarised.load(Ordering::Relaxed),
@@ -191,6 +181,9 @@ pub fn lint_with(plan: &Plan, cache: Option<&Cache>, prefilter: bool) -> Report 
         if let (Some(summary), Some(root)) = (result.summary, result.root) {
             report.summaries.push((root, summary));
         }
+        report
+            .crate_files
+            .push(result.files.iter().map(|file| file.path.clone()).collect());
         report.internal_errors.extend(result.internal_errors);
         report.skipped.extend(result.skipped);
         for file in result.files.into_iter().filter(|file| file.reported) {
@@ -384,6 +377,42 @@ struct Context<'a> {
     dependencies: DependencySummaries<'a>,
 }
 
+impl<'a> Context<'a> {
+    fn new(
+        plan: &'a Plan,
+        selected: Option<&'a HashSet<FileId>>,
+        levels: &'a LintLevels,
+        cache: Option<&'a Cache>,
+        prefilter: bool,
+    ) -> Context<'a> {
+        let graph = plan.dependencies.as_ref().ok().map(|graph| &**graph);
+        Context {
+            base: &plan.base,
+            selected,
+            levels,
+            cache,
+            prefilter,
+            outlines: Mutex::new(HashMap::new()),
+            shared: SharedAnalyses::default(),
+            dependencies: DependencySummaries {
+                graph,
+                // The store is a cache: runs without one do not use it either.
+                store: cache.filter(|_| graph.is_some()).and_then(|cache| {
+                    Some(SummaryStore::new(
+                        SummaryStore::default_dir()?,
+                        cache.tool(),
+                    ))
+                }),
+                made: Mutex::new(HashMap::new()),
+                summarised: AtomicUsize::new(0),
+                from_store: AtomicUsize::new(0),
+                skipped: AtomicUsize::new(0),
+                nanos: AtomicU64::new(0),
+            },
+        }
+    }
+}
+
 /// The packages of the dependency graph whose summaries have been asked for: each is made
 /// once, by the first crate whose code names it (the others wait for it), from the user's
 /// summary store when its sources never change and it is there.
@@ -555,9 +584,34 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// A library's summary, with a hash of it for the cache keys of the crates checked with it.
 #[derive(Clone)]
-struct Summary {
+pub struct Summary {
     summary: Arc<CrateSummary>,
     hash: u128,
+}
+
+impl std::fmt::Debug for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Summary({}, {:032x})", self.summary.name, self.hash)
+    }
+}
+
+/// The summaries of packages of the plan's dependency graph, made as a run makes them (from
+/// the user's store, or from their sources): for a session, when an edit calls into a
+/// package no run has summarised yet.
+pub(crate) fn dependency_summaries(
+    plan: &Plan,
+    cache: Option<&Cache>,
+    packages: &[usize],
+) -> Vec<(usize, Option<Summary>)> {
+    let mut levels = LintLevels::default();
+    for lint in LINTS {
+        levels.set(lint, Level::Deny);
+    }
+    let context = Context::new(plan, None, &levels, cache, true);
+    packages
+        .iter()
+        .map(|&package| (package, context.dependency_summary(package)))
+        .collect()
 }
 
 struct AnalysedFile {

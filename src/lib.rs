@@ -19,6 +19,7 @@ pub mod floor;
 #[doc(hidden)]
 pub mod fuzz;
 pub(crate) mod isolate;
+pub mod lsp;
 pub mod output;
 mod paths;
 pub mod summary_file;
@@ -95,6 +96,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
         explain(name)?;
         return Ok(Status::Clean);
     }
+    if args.lsp {
+        return lsp::run(args);
+    }
 
     let started = Instant::now();
     let cwd = std::env::current_dir()
@@ -138,21 +142,9 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
             &mut finder,
         )?
     } else if args.paths.is_empty() {
-        let selection = discover::Selection {
-            manifest_path: args.manifest_path.clone(),
-            packages: args.package.clone(),
-            workspace: args.workspace,
-            exclude: args.exclude.clone(),
-            dependencies: !args.no_deps,
-            dependency_cache: (!args.no_cache)
-                .then(cache::SummaryStore::default_dir)
-                .flatten(),
-        };
-        discover::cargo_project(&cwd, &selection, &mut finder)?
+        discover::cargo_project(&cwd, &project_selection(args), &mut finder)?
     } else {
-        let store = (!args.no_cache)
-            .then(cache::SummaryStore::default_dir)
-            .flatten();
+        let store = summary_store_dir(args);
         let dependencies = discover::DependencyOptions {
             enabled: !args.no_deps,
             cache: store.as_deref(),
@@ -336,9 +328,29 @@ fn execute(args: &Args, color: ColorChoice) -> Result<Status, Error> {
     })
 }
 
+/// The cargo project selection the flags make: packages, and whether (and with which cache)
+/// dependencies are read.
+pub(crate) fn project_selection(args: &Args) -> discover::Selection {
+    discover::Selection {
+        manifest_path: args.manifest_path.clone(),
+        packages: args.package.clone(),
+        workspace: args.workspace,
+        exclude: args.exclude.clone(),
+        dependencies: !args.no_deps,
+        dependency_cache: summary_store_dir(args),
+    }
+}
+
+/// The user's summary store, unless the run uses no cache.
+pub(crate) fn summary_store_dir(args: &Args) -> Option<std::path::PathBuf> {
+    (!args.no_cache)
+        .then(cache::SummaryStore::default_dir)
+        .flatten()
+}
+
 /// Where paths are shown from: the cargo workspace's root, as cargo shows them (from the
 /// current directory, or from the `--manifest-path`), when it holds every file to report.
-fn display_base(
+pub(crate) fn display_base(
     cwd: &std::path::Path,
     manifest_path: Option<&std::path::Path>,
     plan: &discover::Plan,

@@ -6,6 +6,10 @@
 //! panics with "Cannot start a runtime from within a runtime" in async code, `guarded` does
 //! not, `needsrt` panics with "there is no reactor running" in `main`).
 
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
+use serde_json::json;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -334,4 +338,34 @@ fn reading_dependencies_runs_no_program_the_project_configures() {
         assert_eq!(findings(&out), EXPECTED, "{key}: {}", out.stderr);
         assert!(!marker.exists(), "{key}: the configured program ran");
     }
+}
+
+/// In the language server, an edit that calls into a dependency no run has summarised yet is
+/// checked with its summary, made then.
+#[test]
+fn the_language_server_summarises_dependencies_an_edit_calls_into() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let root = tmp.path().canonicalize().expect("a path");
+    let dir = root.join("app");
+    let store = root.join("store");
+    project(&dir, '2');
+    fs::remove_file(dir.join("src/bin/plain.rs")).expect("remove the binary");
+    write(&dir, "src/main.rs", "#[tokio::main]\nasync fn main() {}\n");
+    let main = lsp_client::uri(&dir.join("src/main.rs"));
+    let store = store.to_string_lossy().into_owned();
+    let mut client = lsp_client::Client::start(&dir, &[("APPSTRACT_LINT_SUMMARIES", &store)]);
+    client.initialize(&dir);
+    let calling = "#[tokio::main]\nasync fn main() {\n    let _a = syncdb::connect();\n}\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": main, "languageId": "rust", "version": 1, "text": calling } }),
+    );
+    let found = client.diagnostics(&main, |d| !d.is_empty());
+    let diagnostic = &found["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "nested_runtime_block_on", "{found}");
+    assert_eq!(
+        diagnostic["range"]["start"],
+        json!({ "line": 2, "character": 13 })
+    );
+    assert_eq!(client.shutdown_and_exit(), 0);
 }

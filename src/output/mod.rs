@@ -9,7 +9,7 @@ mod gitlab;
 mod human;
 mod json;
 mod lines;
-mod sarif;
+pub(crate) mod sarif;
 mod short;
 mod xml;
 

@@ -138,14 +138,14 @@ fn first_section(documentation: &str) -> String {
     out.join("\n").trim().to_string()
 }
 
-fn repository() -> Option<&'static str> {
+pub(crate) fn repository() -> Option<&'static str> {
     Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
 }
 
 /// Where a rule's documentation lives in the package's repository (`repository` in
 /// Cargo.toml; without one, rules have no `helpUri`): the doc comment of the lint's source
 /// file, or `src/codes.rs` for the tool's own lints and problems.
-fn help_uri(repository: Option<&str>, code: &str) -> Option<String> {
+pub(crate) fn help_uri(repository: Option<&str>, code: &str) -> Option<String> {
     let repository = repository?.trim_end_matches('/');
     let path = if appstract_lints::find_lint(code).is_some() {
         format!("lints/src/rules/{code}.rs")
