@@ -46,6 +46,26 @@ pub fn connect() -> u32 {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async { 1 })
 }
+
+pub struct Config;
+
+impl std::str::FromStr for Config {
+    type Err = ();
+    fn from_str(_: &str) -> Result<Config, ()> {
+        Ok(Config)
+    }
+}
+
+impl Config {
+    pub fn open(&self) -> u32 {
+        connect()
+    }
+}
+
+/// The same, through a parsed configuration's method.
+pub fn open(params: &str) -> Result<u32, ()> {
+    Ok(params.parse::<Config>()?.open())
+}
 ";
 
 const GUARDED: &str = "/// Connects on a thread of its own when a runtime is running.
@@ -90,8 +110,9 @@ fn project(dir: &Path, syncdb_checksum: char) {
         "#[tokio::main]
 async fn main() {
     let _a = syncdb::connect();
+    let _b = syncdb::open(\"host=db\");
     // Correct: a guarded client, the blocking pool, a runtime to start the worker on.
-    let _b = guarded::connect();
+    let _g = guarded::connect();
     let _c = tokio::task::spawn_blocking(syncdb::connect).await;
     needsrt::start_worker();
 }
@@ -140,9 +161,10 @@ fn findings(out: &Run) -> Vec<&str> {
         .collect()
 }
 
-const EXPECTED: [&str; 2] = [
+const EXPECTED: [&str; 3] = [
     "src/bin/plain.rs:4:5: error[tokio_call_outside_runtime]: `needsrt::start_worker` needs a tokio runtime and is called where none is running",
     "src/main.rs:3:14: error[nested_runtime_block_on]: `syncdb::connect` blocks on a tokio runtime and is called from async code",
+    "src/main.rs:4:14: error[nested_runtime_block_on]: `syncdb::open` blocks on a tokio runtime and is called from async code",
 ];
 
 #[test]
@@ -165,13 +187,13 @@ fn calls_into_dependencies_are_followed_through_their_sources() {
         out.stderr
     );
     let human = run(&dir, &store, &["--no-cache"]);
-    assert!(
-        human.stderr.contains(
-            "= note: `syncdb::connect` calls `Runtime::block_on` (vendor/syncdb/src/lib.rs:4)"
-        ),
-        "{}",
-        human.stderr
-    );
+    for note in [
+        "= note: `syncdb::connect` calls `Runtime::block_on` (vendor/syncdb/src/lib.rs:4)",
+        "= note: `syncdb::open` calls `Config::open` (vendor/syncdb/src/lib.rs:24)",
+        "= note: `Config::open` calls `connect` (vendor/syncdb/src/lib.rs:18)",
+    ] {
+        assert!(human.stderr.contains(note), "{note}\n{}", human.stderr);
+    }
     // Named files (a pre-commit hook) are checked with the same summaries.
     let named = run(
         &dir,

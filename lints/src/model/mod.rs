@@ -195,6 +195,16 @@ pub struct FnDef {
     pub nested: bool,
 }
 
+impl FnDef {
+    /// The name a reader knows it by: `Config::connect` for a method, `connect` for a fn.
+    pub fn short_path(&self) -> String {
+        match &self.impl_ty {
+            Some(ty) => format!("{}::{}", paths::last_segment(ty), self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// How a name in a path resolves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -462,7 +462,7 @@ impl<'a> CrateModel<'a> {
                     .filter(|e| !(wrong_in_any_async(e.kind) && self.fn_def(g).is_async))
                     .filter(|e| e.chain.len() < MAX_CHAIN)
                     .map(|e| {
-                        let mut chain = vec![link_at(cf, call, callee.name.clone())];
+                        let mut chain = vec![link_at(cf, call, callee.short_path())];
                         chain.extend(e.chain.iter().cloned());
                         Effect {
                             kind: e.kind,
