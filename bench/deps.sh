@@ -62,20 +62,19 @@ for crate in "${CRATES[@]}"; do
     echo "$crate: its dependencies do not all resolve in the corpus; skipped" >&2
     continue
   fi
+  # Round after round, the three in turn, so that the machine's drift hits them alike.
+  : > "$WORK/alone.txt"; : > "$WORK/first.txt"; : > "$WORK/warm.txt"
+  for _ in $(seq "$RUNS"); do
+    store="$WORK/store"
+    measure "$dir" "$store" --no-deps >> "$WORK/alone.txt"
+    rm -rf "$store"
+    measure "$dir" "$store" >> "$WORK/first.txt"
+    measure "$dir" "$store" >> "$WORK/warm.txt"
+  done
   for run in alone first warm; do
-    : > "$WORK/runs.txt"
-    for _ in $(seq "$RUNS"); do
-      store="$WORK/store.$run"
-      case $run in
-        alone) measure "$dir" "$store" --no-deps >> "$WORK/runs.txt" ;;
-        first) rm -rf "$store"; measure "$dir" "$store" >> "$WORK/runs.txt" ;;
-        warm) [[ -d "$store" ]] || measure "$dir" "$store" > /dev/null
-              measure "$dir" "$store" >> "$WORK/runs.txt" ;;
-      esac
-    done
-    wall=$(awk '{print $1}' "$WORK/runs.txt" | median)
-    cpu=$(awk '{print $2}' "$WORK/runs.txt" | median)
-    peak=$(awk '{print $3}' "$WORK/runs.txt" | median)
+    wall=$(awk '{print $1}' "$WORK/$run.txt" | median)
+    cpu=$(awk '{print $2}' "$WORK/$run.txt" | median)
+    peak=$(awk '{print $3}' "$WORK/$run.txt" | median)
     printf '%-14s %-6s %9s %9s %9s\n' "$crate" "$run" "$wall" "$cpu" "$((peak / 1024))"
   done
 done
