@@ -18,6 +18,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 "$ROOT/bench/corpus/fetch.sh" "$CORPUS" >&2
+source "$ROOT/bench/corpus/project.sh"
 (cd "$ROOT" && cargo build --release --quiet)
 BIN="$ROOT/target/release/cargo-appstract-lint"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/appstract-deps-corpus.XXXXXX")"
@@ -29,13 +30,7 @@ for src in "$CORPUS"/*/; do
   crate="$(basename "$src")"
   [[ -f $src/src/lib.rs || -f $src/src/main.rs ]] || continue
   dir="$WORK/$crate"
-  cp -r "$src" "$dir"
-  rm -f "$dir/Cargo.lock" "$dir/.cargo-checksum.json"
-  awk '/^\[/ { skip = ($0 ~ /dev-dependencies/) } !skip' "$src/Cargo.toml" > "$dir/Cargo.toml"
-  mkdir -p "$dir/.cargo"
-  printf '[source.crates-io]\nreplace-with = "corpus"\n\n[source.corpus]\ndirectory = "%s"\n' "$CORPUS" \
-    > "$dir/.cargo/config.toml"
-  if ! (cd "$dir" && timeout 60 cargo generate-lockfile --offline --quiet 2>/dev/null); then
+  if ! corpus_project "$src" "$dir" "$CORPUS"; then
     unresolved=$((unresolved + 1)); rm -rf "$dir"; continue
   fi
   resolved=$((resolved + 1))

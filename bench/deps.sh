@@ -32,6 +32,7 @@ done
 [[ ${#CRATES[@]} -gt 0 ]] || CRATES=(tide kube-runtime)
 
 "$ROOT/bench/corpus/fetch.sh" "$CORPUS" >&2
+source "$ROOT/bench/corpus/project.sh"
 (cd "$ROOT" && cargo build --release --quiet)
 BIN="$ROOT/target/release/cargo-appstract-lint"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/appstract-deps.XXXXXX")"
@@ -52,13 +53,7 @@ printf '%-14s %-6s %9s %9s %9s\n' crate run wall cpu peak_MiB
 for crate in "${CRATES[@]}"; do
   src="$( (ls -d "$CORPUS/$crate" "$CORPUS/$crate"-[0-9]* 2>/dev/null || true) | head -1)"
   dir="$WORK/$crate"
-  cp -r "$src" "$dir"
-  rm -f "$dir/Cargo.lock" "$dir/.cargo-checksum.json"
-  awk '/^\[/ { skip = ($0 ~ /dev-dependencies/) } !skip' "$src/Cargo.toml" > "$dir/Cargo.toml"
-  mkdir -p "$dir/.cargo"
-  printf '[source.crates-io]\nreplace-with = "corpus"\n\n[source.corpus]\ndirectory = "%s"\n' "$CORPUS" \
-    > "$dir/.cargo/config.toml"
-  if ! (cd "$dir" && cargo generate-lockfile --offline --quiet 2>/dev/null); then
+  if ! corpus_project "$src" "$dir" "$CORPUS"; then
     echo "$crate: its dependencies do not all resolve in the corpus; skipped" >&2
     continue
   fi

@@ -157,37 +157,33 @@ impl Worker {
             .find(|folder| key.starts_with(&folder.root))
     }
 
+    /// A buffer's text stands for its file; an opened one's crates are made hot.
+    fn set_buffer(&mut self, path: PathBuf, text: Arc<str>, version: i32, opened: bool) {
+        self.open
+            .insert(session::key(&path), (path.clone(), text.clone(), version));
+        if let Some(folder) = self.folder_of(&path) {
+            if let Some(session) = &mut folder.session {
+                session.set_text(&path, Some(text));
+            }
+            if opened {
+                folder.prepare.push(path);
+            }
+            folder.changed = true;
+        }
+    }
+
     fn apply(&mut self, job: Job) {
         match job {
             Job::Open {
                 path,
                 text,
                 version,
-            } => {
-                self.open
-                    .insert(session::key(&path), (path.clone(), text.clone(), version));
-                if let Some(folder) = self.folder_of(&path) {
-                    if let Some(session) = &mut folder.session {
-                        session.set_text(&path, Some(text));
-                    }
-                    folder.prepare.push(path);
-                    folder.changed = true;
-                }
-            }
+            } => self.set_buffer(path, text, version, true),
             Job::Change {
                 path,
                 text,
                 version,
-            } => {
-                self.open
-                    .insert(session::key(&path), (path.clone(), text.clone(), version));
-                if let Some(folder) = self.folder_of(&path) {
-                    if let Some(session) = &mut folder.session {
-                        session.set_text(&path, Some(text));
-                    }
-                    folder.changed = true;
-                }
-            }
+            } => self.set_buffer(path, text, version, false),
             Job::Close { path } => {
                 self.open.remove(&session::key(&path));
                 if let Some(folder) = self.folder_of(&path) {

@@ -37,7 +37,8 @@ crate::declare_lint! {
     /// ## Known problems
     /// Code reached through calls is judged on each path from a runtime, with the chain shown: a
     /// helper called from a `#[tokio::test]` and from a multi-thread `main` is reported for the
-    /// test. A chain is followed only through calls that always run and that resolve to one fn.
+    /// test. A chain is followed only through calls that resolve to one fn; through a call in
+    /// a branch only from async code or where the chain starts, at warn level.
     pub static LINT = {
         name: "block_in_place_on_current_thread",
         level: Deny,

@@ -38,8 +38,9 @@ crate::declare_lint! {
     /// ## Known problems
     /// Code reached through calls is judged on each path from a runtime, with the chain shown:
     /// a helper run inside a `LocalSet` by one caller and on a multi-thread runtime by another
-    /// is reported for the second. A chain is followed only through calls that always run and
-    /// that resolve to one fn.
+    /// is reported for the second. A chain is followed only through calls that resolve to one
+    /// fn; through a call in a branch only from async code or where the chain starts, at warn
+    /// level.
     pub static LINT = {
         name: "spawn_local_outside_local_set",
         level: Deny,
