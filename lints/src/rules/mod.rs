@@ -175,6 +175,30 @@ impl<'a> LintCx<'a> {
         }
     }
 
+    /// Points at the driver that runs the future a finding's call is made in (`rt.block_on`):
+    /// a secondary label saying `what` when it is in the finding's file, else a note with
+    /// `what` and its place.
+    pub fn point_at_driver(
+        &self,
+        d: &mut Diagnostic,
+        file: usize,
+        driver: Option<(usize, crate::model::CallId)>,
+        what: &str,
+    ) {
+        match driver {
+            Some((df, call)) if df == file => d.secondary.push(Label::new(
+                self.files()[df].calls[call].label_range.clone(),
+                what,
+            )),
+            Some((df, call)) => {
+                let dm = &self.files()[df];
+                let line = dm.line_of(dm.calls[call].range.start);
+                d.notes.push(format!("{what} ({}:{line})", dm.path));
+            }
+            None => {}
+        }
+    }
+
     /// A label on the head of the async context code runs in (`async fn serve`, `async move`).
     pub fn async_context_label(&self, file: usize, ctx: CtxId) -> Option<Label> {
         let boundary = match self.cm.exec(file, ctx) {

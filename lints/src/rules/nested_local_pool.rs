@@ -74,22 +74,16 @@ pub fn check(cx: &mut LintCx<'_>) {
             message,
             Label::new(call.label_range.clone(), "this panics: the thread already runs a futures executor"),
         );
-        match cx.cm.site_driver(file, id, &site) {
-            Some((df, driver)) if df == file => d.secondary.push(Label::new(
-                cx.files()[df].calls[driver].label_range.clone(),
-                "this executor polls the future the call is made in",
-            )),
-            Some((df, driver)) => {
-                let dm = &cx.files()[df];
-                d.notes.push(format!(
-                    "`{}` polls the future the call is made in ({}:{})",
-                    cx.cm.sink_text(df, driver),
-                    dm.path,
-                    dm.line_of(dm.calls[driver].range.start)
-                ));
-            }
-            None => {}
-        }
+        // Outside the finding's file the note names the driver too.
+        let driver = cx.cm.site_driver(file, id, &site);
+        let what = match driver {
+            Some((df, call)) if df != file => format!(
+                "`{}` polls the future the call is made in",
+                cx.cm.sink_text(df, call)
+            ),
+            _ => "this executor polls the future the call is made in".to_string(),
+        };
+        cx.point_at_driver(&mut d, file, driver, &what);
         if !site.direct() {
             d.notes.extend(cx.cm.site_notes(&site));
         }

@@ -69,21 +69,8 @@ pub fn check(cx: &mut LintCx<'_>) {
             format!("runtime is built without {what} but its future uses tokio {what}"),
             Label::new(m.calls[id].label_range.clone(), format!("this needs the runtime's {what} driver")),
         );
-        match cx.cm.site_driver(file, id, &site) {
-            Some((df, driver)) if df == file => d.secondary.push(Label::new(
-                m.calls[driver].label_range.clone(),
-                "the future runs on a runtime built without it",
-            )),
-            Some((df, driver)) => {
-                let dm = &cx.files()[df];
-                d.notes.push(format!(
-                    "the future runs on a runtime built without it ({}:{})",
-                    dm.path,
-                    dm.line_of(dm.calls[driver].range.start)
-                ));
-            }
-            None => {}
-        }
+        let driver = cx.cm.site_driver(file, id, &site);
+        cx.point_at_driver(&mut d, file, driver, "the future runs on a runtime built without it");
         if !site.direct() {
             d.notes.extend(cx.cm.site_notes(&site));
         }
